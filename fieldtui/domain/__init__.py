@@ -1,0 +1,1 @@
+"""The rules of the job in plain Python: no Textual, no TinyDB."""

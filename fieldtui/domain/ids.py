@@ -1,0 +1,49 @@
+"""ULIDs: 26-character, time-sortable ids that never collide across laptops."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+_lock = threading.Lock()
+_last_ms = -1
+_last_rand = 0
+
+
+def _encode(value: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        value, rem = divmod(value, 32)
+        chars.append(_ALPHABET[rem])
+    return "".join(reversed(chars))
+
+
+def new_id(now_ms: int | None = None) -> str:
+    """A new ULID. Ids made in one process are strictly increasing (monotonic within a ms)."""
+    global _last_ms, _last_rand
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    with _lock:
+        if ms <= _last_ms:
+            ms = _last_ms
+            rand = _last_rand + 1
+            if rand >= 1 << 80:  # 2^80 ids in one millisecond: move to the next one
+                ms, rand = ms + 1, int.from_bytes(os.urandom(10), "big") >> 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
+        _last_ms, _last_rand = ms, rand
+    return _encode(ms, 10) + _encode(rand, 16)
+
+
+def is_id(value: str) -> bool:
+    """True when ``value`` looks like a ULID."""
+    return len(value) == 26 and all(c in _ALPHABET for c in value) and value[0] <= "7"
+
+
+def id_time_ms(value: str) -> int:
+    """The millisecond timestamp inside a ULID."""
+    result = 0
+    for char in value[:10]:
+        result = result * 32 + _ALPHABET.index(char)
+    return result
