@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.sshd import SshServer, start_sshd
 from tests.e2e.tmux import Tmux
 
 
@@ -29,3 +31,15 @@ def tmux_sessions() -> Iterator[list[Tmux]]:
     yield sessions
     for session in sessions:
         session.close()
+
+
+@pytest.fixture
+def sshd(tmp_path: Path) -> Iterator[SshServer]:
+    """A throwaway sshd on 127.0.0.1; skipped, with the reason printed, when it can't start."""
+    try:
+        server = start_sshd(tmp_path / "sshd")
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        print(f"SKIP REASON: {exc}")
+        pytest.skip(f"cannot start sshd: {exc}")
+    yield server
+    server.stop()
