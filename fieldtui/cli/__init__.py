@@ -79,7 +79,9 @@ Command = Callable[[argparse.Namespace], int]
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction[Parser]], None]]:
     # Each command module adds itself here (import inside, so `--help` stays fast).
-    return []
+    from fieldtui.cli import share
+
+    return [share.register]
 
 
 def build_parser() -> Parser:

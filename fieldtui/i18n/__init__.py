@@ -63,13 +63,18 @@ def get_language() -> Lang:
     return _current
 
 
-def t(key: str, /, *, lang: Lang | None = None, **fields: object) -> str:
-    """Translate ``key`` into the current (or given) language, filling ``{fields}``.
+def t(key: str, /, **fields: object) -> str:
+    """Translate ``key`` into the current language, filling ``{fields}``.
 
     Numbers passed as fields are inserted as given; format them first with `fmt_number`,
     `fmt_money` or `fmt_date`. An unknown key returns the key itself so a gap shows up plainly.
     """
-    text = catalog(lang or _current).get(key)
+    return t_in(_current, key, **fields)
+
+
+def t_in(lang: Lang, key: str, /, **fields: object) -> str:
+    """Translate ``key`` into ``lang`` (falling back to Bahasa Indonesia)."""
+    text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
     return text.format(**fields) if fields else text
