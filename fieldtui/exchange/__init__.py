@@ -1,0 +1,1 @@
+"""Data exchange: spreadsheets in and out, bundles and merges, reports, the demo store."""
