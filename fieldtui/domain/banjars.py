@@ -43,10 +43,17 @@ def default_head_title(desa_code: str, places: Gazetteer | None = None) -> str:
     return head_titles(desa_code, places)[0]
 
 
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
 def _word(word: str) -> str:
     # Keep words the officer capitalised on purpose ("RT", "McD"); fix all-lower/all-upper.
+    # Some letters change length when cased ("ß" -> "SS"); leave those words as typed.
     if word.islower() or word.isupper():
-        return word[:1].upper() + word[1:].lower()
+        tidy = _capitalised(word)
+        if _capitalised(tidy) == tidy:
+            return tidy
     return word
 
 
