@@ -96,3 +96,9 @@ class NotFound(StoreError):
     """No record with that id."""
 
     default_key = "store.error.not_found"
+
+
+class StoreWarning(StoreError):
+    """Not an error: something the user should know, e.g. store files readable by others."""
+
+    default_key = "store.warning.world_readable"
