@@ -36,10 +36,10 @@ class CodecError(ValueError):
 
 def encode(value: Any) -> Json:
     """A JSON-safe form of a model (or of any value a model field may hold)."""
+    if isinstance(value, Enum):  # first: a StrEnum is also a str
+        return value.value
     if value is None or isinstance(value, bool | int | str | float):
         return value
-    if isinstance(value, Enum):
-        return value.value
     if isinstance(value, dt.datetime):  # before date: a datetime is a date
         return clock.to_wita(value).isoformat() if value.tzinfo is None else value.isoformat()
     if isinstance(value, dt.date):

@@ -118,6 +118,7 @@ def test_encoded_shape() -> None:
     assert doc["registered_on"] == "2026-11-24"
     assert doc["consent"]["at"] == "2026-11-24T19:05:00+08:00"
     assert doc["participant"]["sex"] == "P"
+    assert type(doc["participant"]["sex"]) is str  # not the StrEnum: JSON gives back a str
     assert doc["payments"][0]["method"] == "cash"
     assert isinstance(doc["payments"], list)
     target = Target(region_code="51.71", period=Period.year(2017), number=22_964)

@@ -1,0 +1,118 @@
+"""Filtered, paged lists of visits and sign-ups that decode only the page they return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from fieldtui.domain.models import ReviewState, VisitType
+from fieldtui.store.indexes import Row, TableIndex, fold
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordFilter:
+    """What to show in a list; every field left empty means "any".
+
+    ``desa_code`` may also be a kecamatan or kab/kota code ("51.71.01"): every village under it
+    matches. ``text`` matches the folded name (sign-ups), event/counterpart/notes (visits), or,
+    when it is all digits, the start of a NIK.
+    """
+
+    officer_id: str | None = None
+    desa_code: str | None = None
+    banjar_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    review_states: frozenset[ReviewState] = frozenset()
+    visit_type: VisitType | None = None
+    paid: bool | None = None
+    text: str = ""
+    include_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, newest first, with the number of matching records in all."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        """True when records follow this page."""
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass
+class _Compiled:
+    checks: list[Callable[[Row], bool]] = field(default_factory=list)
+
+    def __call__(self, row: Row) -> bool:
+        return all(check(row) for check in self.checks)
+
+
+def compile_filter(spec: RecordFilter) -> Callable[[Row], bool] | None:
+    """A row predicate for ``spec``, or None when it lets every row through."""
+    out = _Compiled()
+    add = out.checks.append
+    if spec.officer_id:
+        officer = spec.officer_id
+        add(lambda r: r.officer_id == officer)
+    if spec.desa_code:
+        code, under = spec.desa_code, spec.desa_code + "."
+        add(lambda r: r.desa_code == code or r.desa_code.startswith(under))
+    if spec.banjar_id:
+        banjar = spec.banjar_id
+        add(lambda r: r.banjar_id == banjar)
+    if spec.date_from:
+        start = spec.date_from.isoformat()
+        add(lambda r: r.day >= start)
+    if spec.date_to:
+        end = spec.date_to.isoformat()
+        add(lambda r: r.day <= end)
+    if spec.review_states:
+        states = frozenset(s.value for s in spec.review_states)
+        add(lambda r: r.review_state in states)
+    if spec.visit_type:
+        kind = spec.visit_type.value
+        add(lambda r: r.kind == kind)
+    if spec.paid is not None:
+        paid = spec.paid
+        add(lambda r: r.paid is paid)
+    text = spec.text.strip()
+    if text.isdigit():
+        add(lambda r: r.nik.startswith(text) or text in r.text)
+    elif text:
+        folded = fold(text)
+        add(lambda r: folded in r.text)
+    if not out.checks:
+        return None
+    return out.checks[0] if len(out.checks) == 1 else out
+
+
+def page_rows(
+    index: TableIndex, spec: RecordFilter, offset: int, limit: int
+) -> tuple[list[Row], int]:
+    """The rows of one page (newest first) and the total number of matches."""
+    offset, limit = max(0, offset), max(0, limit)
+    matches = compile_filter(spec)
+    if matches is None and not spec.include_deleted:
+        # No filter: the live order is the answer; slice it without touching other rows.
+        order, rows = index.order, index.rows
+        total = len(order)
+        stop, start = max(0, total - offset), max(0, total - offset - limit)
+        return [rows[doc_id] for _, doc_id in reversed(order[start:stop])], total
+    total, page = 0, []
+    rows_iter: Iterator[Row] = index.newest_first(spec.include_deleted)
+    for row in rows_iter:
+        if matches is None or matches(row):
+            if offset <= total < offset + limit:
+                page.append(row)
+            total += 1
+    return page, total

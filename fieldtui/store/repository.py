@@ -1,0 +1,158 @@
+"""`Store`: the one API the app uses for its data — typed records in, typed records out.
+
+Open a file store with `Store.open(path, actor_username=...)` or a throwaway one with
+`Store.memory()`; the same code runs on both. The store keeps in-memory indexes (ids, NIKs,
+names, audit per record) and the progress aggregates up to date from the backend's change
+batches — its own saves and, through `refresh()`, other processes' — so nothing is recomputed
+from scratch after a save. Callbacks registered with `on_change` run after each such batch, in
+the thread that applied it (a UI must hop back to its own thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fieldtui.domain.issues import Issue
+from fieldtui.domain.models import RecordKind
+from fieldtui.store import backups
+from fieldtui.store import indexes as ix
+from fieldtui.store.audit import AuditMixin
+from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
+from fieldtui.store.errors import StoreCorrupt
+from fieldtui.store.records import RecordsMixin
+from fieldtui.store.schema import SCHEMA, Schema, prepare
+from fieldtui.store.sharing import world_accessible
+from fieldtui.store.signups import SignUpsMixin
+
+ChangeCallback = Callable[[frozenset[RecordKind]], None]
+
+_KINDS = {
+    ix.OFFICERS: RecordKind.OFFICER,
+    ix.BANJARS: RecordKind.BANJAR,
+    ix.VISITS: RecordKind.VISIT,
+    ix.SIGNUPS: RecordKind.SIGNUP,
+    ix.TARGETS: RecordKind.TARGET,
+    ix.REVIEWS: RecordKind.REVIEW,
+    ix.META: RecordKind.STORE,
+}
+
+
+class Store(SignUpsMixin, RecordsMixin, AuditMixin):
+    """Officers, banjars, visits, sign-ups, targets, reviews, audit trail and progress."""
+
+    def __init__(self, backend: Backend, *, schema: Schema = SCHEMA) -> None:
+        super().__init__(backend)
+        self.path: Path | None = backend.path
+        self.warnings: list[Issue] = []  # things to tell the user once the app is up
+        self._callbacks: list[ChangeCallback] = []
+        self.schema_version = prepare(
+            backend, schema, path=self.path, before_migrating=self._backup_now
+        )
+        with self._mutex:
+            self._index.rebuild(backend.tables())
+            backend.add_listener(self._on_changes)
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        actor_username: str | None = None,
+        read_only: bool = False,
+        lock_timeout: float = 5.0,
+        schema: Schema = SCHEMA,
+    ) -> Store:
+        """Open (or create) the store at ``path`` and act as ``actor_username`` if known.
+
+        A store that cannot be read raises StoreCorrupt naming the last good backup, and is
+        left exactly as it was. Writable opens take a backup at most once a day.
+        """
+        path = Path(path)
+        try:
+            backend = EngineBackend(
+                path, read_only=read_only, lock_timeout=lock_timeout, create=not read_only
+            )
+        except StoreCorrupt as exc:
+            good = exc.backup or backups.latest_good_backup(path)
+            if good is None:
+                raise
+            fields = {k: v for k, v in exc.fields.items() if k != "backup"}
+            raise StoreCorrupt(backup=good, **fields) from exc
+        try:
+            store = cls(backend, schema=schema)
+            if not read_only and backups.backup_due(path):
+                store._backup_now()
+        except BaseException:
+            backend.close()
+            raise
+        store.warnings += [
+            Issue("store.warning.world_readable", {"path": str(p), "mode": _mode(p)})
+            for p in world_accessible(path)
+        ]
+        if actor_username is not None:
+            store._actor = store.officer_by_username(actor_username)
+        return store
+
+    @classmethod
+    def memory(cls, *, actor_username: str | None = None, schema: Schema = SCHEMA) -> Store:
+        """A store held in memory only (tests, demos): same behaviour, nothing on disk."""
+        store = cls(MemoryBackend(), schema=schema)
+        if actor_username is not None:
+            store._actor = store.officer_by_username(actor_username)
+        return store
+
+    def close(self) -> None:
+        """Release the store's files and lock."""
+        self._backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _backup_now(self) -> None:
+        if self.path is None:
+            return
+        # Under the lock, so the snapshot and journal copied belong together.
+        with self._backend.transaction():
+            backups.make_backup(self.path)
+
+    def latest_good_backup(self) -> Path | None:
+        """The newest backup of this store that opens, or None."""
+        return None if self.path is None else backups.latest_good_backup(self.path)
+
+    # -- other processes -------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Apply other processes' saves (cheap when there are none); True if anything changed."""
+        with self._mutex:
+            return bool(self._backend.refresh())
+
+    def on_change(self, callback: ChangeCallback) -> None:
+        """Call ``callback(kinds)`` after every applied batch of changes (own or foreign)."""
+        self._callbacks.append(callback)
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        with self._mutex:
+            touched = self._index.apply(changes, self._backend.tables)
+        if "*" in touched:
+            kinds = frozenset(RecordKind)
+        else:
+            kinds = frozenset(_KINDS[name] for name in touched if name in _KINDS)
+        if self._actor is not None and ix.OFFICERS in touched | {"*"}:
+            self._refresh_actor()
+        for callback in list(self._callbacks):
+            callback(kinds)
+
+    def _refresh_actor(self) -> None:
+        # A supervisor may have changed this user (role, active) from another process.
+        if self._actor is not None and self._actor.id in self._index.table(ix.OFFICERS).by_id:
+            self._actor = self.get_officer(self._actor.id)
+
+
+def _mode(path: Path) -> str:
+    return f"0{path.stat().st_mode & 0o777:o}"
