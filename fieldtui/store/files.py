@@ -199,6 +199,7 @@ class FileSet:
 
         Raises OSError; if the snapshot was replaced, `generation` already names the new one.
         """
+        self._remove_stray_temp_files()
         mode = file_mode_for(self.path.parent)
         fmt.replace_atomically(self.path, fmt.snapshot_chunks(header, tables), mode, sync=self.sync)
         sfd = os.open(self.path, _RO)
@@ -208,6 +209,15 @@ class FileSet:
         self._snap, self.snapshot_size = (sfd, _identity(st)), st.st_size
         self.generation, self._jvalid = str(header["generation"]), False
         self._write_journal_header(self.generation, int(header["seq"]))
+
+    def _remove_stray_temp_files(self) -> None:
+        # Left by a process killed while writing one; we hold the lock, so none is in use.
+        prefixes = (f"{self.path.name}.tmp-", f"{self.jpath.name}.tmp-")
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                if entry.name.startswith(prefixes):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     # -- closing -------------------------------------------------------------------------
 
