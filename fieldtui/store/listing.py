@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 
 from fieldtui.domain.models import ReviewState, VisitType
 from fieldtui.store.indexes import Row, TableIndex, fold
+from fieldtui.store.search import NameSearch
 
 T = TypeVar("T")
 
@@ -54,11 +55,20 @@ class _Compiled:
     checks: list[Callable[[Row], bool]] = field(default_factory=list)
 
     def __call__(self, row: Row) -> bool:
-        return all(check(row) for check in self.checks)
+        for check in self.checks:  # noqa: SIM110 -- a plain loop: all(<genexpr>) is 2x slower
+            if not check(row):
+                return False
+        return True
 
 
-def compile_filter(spec: RecordFilter) -> Callable[[Row], bool] | None:
-    """A row predicate for ``spec``, or None when it lets every row through."""
+def compile_filter(
+    spec: RecordFilter, names: NameSearch | None = None
+) -> Callable[[Row], bool] | None:
+    """A row predicate for ``spec``, or None when it lets every row through.
+
+    With ``names``, a text filter on names is answered by the name search (one C-speed scan)
+    instead of testing every row in Python.
+    """
     out = _Compiled()
     add = out.checks.append
     if spec.officer_id:
@@ -88,6 +98,9 @@ def compile_filter(spec: RecordFilter) -> Callable[[Row], bool] | None:
     text = spec.text.strip()
     if text.isdigit():
         add(lambda r: r.nik.startswith(text) or text in r.text)
+    elif text and names is not None and not spec.include_deleted:
+        hits = names.matching(fold(text))
+        out.checks.insert(0, lambda r: r.doc_id in hits)  # first: the most selective, usually
     elif text:
         folded = fold(text)
         add(lambda r: folded in r.text)
@@ -97,11 +110,15 @@ def compile_filter(spec: RecordFilter) -> Callable[[Row], bool] | None:
 
 
 def page_rows(
-    index: TableIndex, spec: RecordFilter, offset: int, limit: int
+    index: TableIndex,
+    spec: RecordFilter,
+    offset: int,
+    limit: int,
+    names: NameSearch | None = None,
 ) -> tuple[list[Row], int]:
     """The rows of one page (newest first) and the total number of matches."""
     offset, limit = max(0, offset), max(0, limit)
-    matches = compile_filter(spec)
+    matches = compile_filter(spec, names)
     if matches is None and not spec.include_deleted:
         # No filter: the live order is the answer; slice it without touching other rows.
         order, rows = index.order, index.rows

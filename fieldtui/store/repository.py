@@ -10,13 +10,15 @@ the thread that applied it (a UI must hop back to its own thread).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from fieldtui.domain.issues import Issue
-from fieldtui.domain.models import RecordKind
+from fieldtui.domain.models import Period, RecordKind
 from fieldtui.store import backups
 from fieldtui.store import indexes as ix
+from fieldtui.store.aggregates import Aggregates, ProgressLine
 from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt
@@ -49,8 +51,10 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin):
         self.schema_version = prepare(
             backend, schema, path=self.path, before_migrating=self._backup_now
         )
+        self._aggregates = Aggregates(backend.tables)
         with self._mutex:
             self._index.rebuild(backend.tables())
+            self._index.listeners.append(self._aggregates.on_row)
             backend.add_listener(self._on_changes)
 
     # -- opening and closing ---------------------------------------------------------------
@@ -125,6 +129,30 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin):
         """The newest backup of this store that opens, or None."""
         return None if self.path is None else backups.latest_good_backup(self.path)
 
+    # -- progress ------------------------------------------------------------------------
+
+    def progress(
+        self,
+        parent_code: str | None = None,
+        *,
+        period: Period | None = None,
+        as_of: dt.date | None = None,
+        weeks: int = 8,
+    ) -> list[ProgressLine]:
+        """Progress of the regions one level below ``parent_code`` (None: the branches).
+
+        Kept up to date as records change; the first call for a new period builds its figures.
+        """
+        with self._mutex:
+            return self._aggregates.lines(parent_code, period=period, as_of=as_of, weeks=weeks)
+
+    def progress_of(
+        self, code: str, *, period: Period | None = None, as_of: dt.date | None = None
+    ) -> ProgressLine:
+        """Progress of one region or banjar."""
+        with self._mutex:
+            return self._aggregates.line(code, period=period, as_of=as_of)
+
     # -- other processes -------------------------------------------------------------------
 
     def refresh(self) -> bool:
@@ -139,6 +167,8 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin):
     def _on_changes(self, changes: list[Change]) -> None:
         with self._mutex:
             touched = self._index.apply(changes, self._backend.tables)
+            if "*" in touched:
+                self._aggregates.reset()
         if "*" in touched:
             kinds = frozenset(RecordKind)
         else:

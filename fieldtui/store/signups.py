@@ -7,12 +7,13 @@ import dataclasses
 from fieldtui.domain import clock
 from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import Participant, SignUp
-from fieldtui.domain.nik import clean_nik, parse_nik
+from fieldtui.domain.nik import NIK_LENGTH, clean_nik, parse_nik
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import SIGNUP, raise_issues, replace
 from fieldtui.store.errors import DuplicateNik
 from fieldtui.store.indexes import Row, fold
 from fieldtui.store.listing import Page, RecordFilter, page_rows
+from fieldtui.store.search import NameSearch
 from fieldtui.store.visits import VisitsMixin
 
 ALLOWED_MONTHS = frozenset({1, 3, 6, 12})
@@ -29,6 +30,8 @@ def _tidy(signup: SignUp) -> SignUp:
 
 class SignUpsMixin(VisitsMixin):
     """BPU registrations."""
+
+    _name_search: NameSearch | None = None
 
     def validate_signup(self, signup: SignUp) -> list[Issue]:
         """What blocks saving this sign-up (empty when it can be saved).
@@ -124,32 +127,25 @@ class SignUpsMixin(VisitsMixin):
 
     def _search_rows(self, query: str, limit: int) -> list[Row]:
         index = self._index.table(ix.SIGNUPS)
-        if clean_nik(query).isdigit():
-            digits = clean_nik(query)
-            if len(digits) == len("5171014708900001"):
-                return [index.rows[index.by_id[i]] for i in self._index.nik.get(digits, ())][:limit]
-            found = [r for r in index.newest_first() if r.nik.startswith(digits)]
-            return found[:limit]
-        folded = fold(query)
-        if not folded:
-            return []
-        word = " " + folded
-        first: list[Row] = []
-        second: list[Row] = []
-        third: list[Row] = []
-        for row in index.newest_first():
-            name = row.text
-            if folded not in name:
-                continue
-            if name.startswith(folded):
-                first.append(row)
-                if len(first) >= limit:
-                    break
-            elif word in name:
-                second.append(row)
-            else:
-                third.append(row)
-        return (first + second + third)[:limit]
+        digits = clean_nik(query)
+        if digits.isdigit():
+            if len(digits) == NIK_LENGTH:
+                ids = self._index.nik.get(digits, ())
+                return [index.rows[index.by_id[i]] for i in ids][:limit]
+            found: list[Row] = []
+            for row in index.newest_first():
+                if row.nik.startswith(digits):
+                    found.append(row)
+                    if len(found) >= limit:
+                        break
+            return found
+        return [index.rows[d] for d in self._names().find(fold(query), limit)]
+
+    def _names(self) -> NameSearch:
+        search = self._name_search
+        if search is None or search.index is not self._index.table(ix.SIGNUPS):
+            search = self._name_search = NameSearch(self._index.table(ix.SIGNUPS))
+        return search
 
     def list_signups(
         self, where: RecordFilter | None = None, *, offset: int = 0, limit: int = 50
@@ -157,7 +153,7 @@ class SignUpsMixin(VisitsMixin):
         """Sign-ups matching ``where``, newest first, one page at a time."""
         with self._mutex:
             rows, total = page_rows(
-                self._index.table(ix.SIGNUPS), where or RecordFilter(), offset, limit
+                self._index.table(ix.SIGNUPS), where or RecordFilter(), offset, limit, self._names()
             )
             items = [self._load_doc(SignUp, ix.SIGNUPS, row.doc_id) for row in rows]
         return Page(items=items, total=total, offset=offset, limit=limit)
