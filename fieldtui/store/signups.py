@@ -8,6 +8,7 @@ from fieldtui.domain import clock
 from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import Participant, SignUp
 from fieldtui.domain.nik import NIK_LENGTH, clean_nik, parse_nik
+from fieldtui.domain.phone import parse_phone
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import SIGNUP, raise_issues, replace
 from fieldtui.store.errors import DuplicateNik
@@ -20,12 +21,17 @@ ALLOWED_MONTHS = frozenset({1, 3, 6, 12})
 
 
 def _tidy(signup: SignUp) -> SignUp:
-    """The sign-up as stored: NIK without separators, name without stray spaces."""
+    """The sign-up as stored: NIK without separators, name single-spaced, phone in E.164."""
     person = signup.participant
     nik, name = clean_nik(person.nik), " ".join(person.name.split())
-    if nik == person.nik and name == person.name:
+    phone = person.phone
+    if phone is not None:
+        checked = parse_phone(phone)
+        phone = checked.e164 if checked.ok else phone  # a bad number is reported by validate
+    if (nik, name, phone) == (person.nik, person.name, person.phone):
         return signup
-    return replace(signup, participant=dataclasses.replace(person, nik=nik, name=name))
+    tidy = dataclasses.replace(person, nik=nik, name=name, phone=phone)
+    return replace(signup, participant=tidy)
 
 
 class SignUpsMixin(VisitsMixin):
@@ -41,6 +47,10 @@ class SignUpsMixin(VisitsMixin):
         """
         person = signup.participant
         issues = list(parse_nik(person.nik, today=clock.today()).errors)
+        if person.phone is not None and person.phone.strip():
+            phone_error = parse_phone(person.phone).error
+            if phone_error is not None:
+                issues.append(phone_error)
         if not person.name.strip():
             issues.append(Issue("repository.issue.name_required"))
         if not signup.consent.given:

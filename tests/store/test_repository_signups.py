@@ -72,6 +72,12 @@ def test_editing_a_nik_into_a_duplicate_is_refused(store: Store, officer: Office
         (lambda s: dataclasses.replace(s, visit_id="01NOVISIT"), "repository.issue.unknown_visit"),
         (
             lambda s: dataclasses.replace(
+                s, participant=dataclasses.replace(s.participant, phone="0361 123")
+            ),
+            "phone.error.too_short",
+        ),
+        (
+            lambda s: dataclasses.replace(
                 s,
                 payments=(
                     Payment(
@@ -181,6 +187,10 @@ def test_stored_nik_is_cleaned(store: Store, officer: Officer) -> None:
             signup.participant, nik=f"{nik[:6]} {nik[6:12]} {nik[12:]}"
         ),
     )
+    spaced = dataclasses.replace(
+        spaced, participant=dataclasses.replace(spaced.participant, phone="0812-3456-7890")
+    )
     saved = store.create_signup(spaced)
     assert saved.participant.nik == nik
+    assert saved.participant.phone == "+6281234567890"
     assert store.get_signup(saved.id).participant.nik == nik
