@@ -175,12 +175,23 @@ class JournalStorage(Storage):
             if self._depth == 1:
                 self._rollback()
             raise
+        else:
+            if mine:  # after the commit: nothing here may roll an acknowledged save back
+                self._maybe_compact()
         finally:
             self._depth -= 1
             if self._depth == 0:
                 self._tx = None
             self._lock.release()
         self._notify(mine)
+
+    def compact(self) -> None:
+        """Write the whole state into a fresh snapshot now (e.g. before copying it as a backup)."""
+        with self.transaction():
+            try:
+                self._files.compact(self._header(fmt_generation()), self._tables)
+            except OSError as exc:
+                raise fmt.os_error(exc, self.path) from None
 
     def live_table(self, name: str) -> dict[str, Any] | None:
         """The live table (for JournalTable's view); None when it does not exist."""
@@ -265,17 +276,16 @@ class JournalStorage(Storage):
         enabled = gc.isenabled()
         gc.disable()  # millions of new containers: collecting meanwhile only slows the load
         try:
-            loaded = self._files.load()
+            header, tables, records = self._files.load()
+            self._check_format(header)
+            self._seq = int(header.get("seq", 0)) if header else 0
+            ids = header.get("next_ids", {}) if header else {}
+            self._next_ids = {str(k): int(v) for k, v in ids.items() if k in tables}
+            self._tables = tables
+            self._apply(records, collect=False)
         finally:
             if enabled:
                 gc.enable()
-        header, tables, records = loaded
-        self._check_format(header)
-        self._seq = int(header.get("seq", 0)) if header else 0
-        ids = header.get("next_ids", {}) if header else {}
-        self._next_ids = {str(k): int(v) for k, v in ids.items() if k in tables}
-        self._tables = tables
-        self._apply(records)
 
     def _check_format(self, header: dict[str, Any] | None) -> None:
         found = str(header.get("format", fmt.FORMAT)) if header else fmt.FORMAT
@@ -285,7 +295,7 @@ class JournalStorage(Storage):
         if int(version) > fmt.FORMAT_VERSION:
             raise StoreTooNew(path=str(self.path), found=found, known=fmt.FORMAT)
 
-    def _apply(self, records: list[dict[str, Any]]) -> list[Change]:
+    def _apply(self, records: list[dict[str, Any]], *, collect: bool = True) -> list[Change]:
         changes: list[Change] = []
         for payload in records:
             seq = int(payload.get("s", 0))
@@ -295,7 +305,7 @@ class JournalStorage(Storage):
                 raise StoreCorrupt(
                     path=str(self.path), detail=f"journal jumps from {self._seq} to {seq}"
                 )
-            changes.extend(apply_record(self._tables, self._next_ids, payload))
+            changes.extend(apply_record(self._tables, self._next_ids, payload, collect=collect))
             self._seq = seq
         return changes
 
@@ -314,9 +324,7 @@ class JournalStorage(Storage):
         line = fmt.encode_line(tx.record(self._seq + 1))
         self._files.append(line, self.generation, self._seq)
         self._seq += 1
-        changes = tx.changes(self._tables)
-        self._maybe_compact()
-        return changes
+        return tx.changes(self._tables)
 
     def _rollback(self) -> None:
         tx = self._tx

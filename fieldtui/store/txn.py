@@ -115,27 +115,35 @@ def _removed(name: str, old: Table | None, kept: Table) -> list[Change]:
 
 
 def apply_record(
-    tables: dict[str, Table], next_ids: dict[str, int], payload: dict[str, Any]
+    tables: dict[str, Table],
+    next_ids: dict[str, int],
+    payload: dict[str, Any],
+    *,
+    collect: bool = True,
 ) -> list[Change]:
-    """Apply one journal payload (someone's committed transaction) to the in-memory state."""
+    """Apply one journal payload (a committed transaction) to the in-memory state; the
+    changes for listeners unless ``collect`` is false (loading: nobody listens yet)."""
     out: list[Change] = []
     for name in payload.get("x", ()):
-        out.extend(_removed(name, tables.pop(name, None), {}))
+        old = tables.pop(name, None)
+        if collect:
+            out.extend(_removed(name, old, {}))
         next_ids.pop(name, None)
     for name, entry in payload["t"].items():
         docs: dict[str, Any] = entry["d"]
         if entry.get("r"):
-            out.extend(_removed(name, tables.get(name), docs))
+            if collect:
+                out.extend(_removed(name, tables.get(name), docs))
             tables[name] = {}
             next_ids[name] = 0
         table = tables.setdefault(name, {})
-        high = next_ids.get(name, 0)
-        for doc_id, doc in docs.items():
-            if doc is None:
-                table.pop(doc_id, None)
-            else:
-                table[doc_id] = doc
-                high = max(high, int(doc_id))
-            out.append(Change(name, int(doc_id), doc))
-        next_ids[name] = high
+        table.update(docs)
+        gone = [doc_id for doc_id, doc in docs.items() if doc is None]
+        for doc_id in gone:
+            del table[doc_id]
+        if len(gone) < len(docs):
+            high = max(int(k) for k, doc in docs.items() if doc is not None)
+            next_ids[name] = max(next_ids.get(name, 0), high)
+        if collect:
+            out.extend(Change(name, int(doc_id), doc) for doc_id, doc in docs.items())
     return out

@@ -197,3 +197,14 @@ def test_plain_tinydb_file_is_adopted(db_path: Path) -> None:
     assert db.table("t").all() == [{"a": 1}, {"a": 2}]
     assert db.table("t").insert({"a": 3}) == 3
     assert open_db(db_path).table("t").all() == [{"a": 1}, {"a": 2}, {"a": 3}]
+
+
+def test_compact_on_demand(db: JournalDB, db_path: Path) -> None:
+    other = open_db(db_path, fsync=False)
+    db.table("t").insert_multiple([{"i": i} for i in range(5)])
+    db.storage.compact()
+    journal = db_path.with_name(db_path.name + ".journal")
+    assert len(journal.read_bytes().splitlines()) == 1  # only the header
+    assert TinyDB(db_path).table("t").all() == [{"i": i} for i in range(5)]
+    assert other.storage.refresh() == [Change("*", 0, None)]
+    assert len(other.table("t")) == 5
