@@ -33,6 +33,7 @@ class FileSet:
         self.jpath = path.with_name(path.name + ".journal")
         self.sync = sync
         self.generation = ""
+        self.snapshot_seq = 0  # the last transaction the snapshot holds
         self.snapshot_size = 0
         self._snap: tuple[int, tuple[int, int]] | None = None  # fd, identity
         self._jfd: int | None = None
@@ -65,6 +66,7 @@ class FileSet:
                 self._snap = sfd, _identity(st)
                 self.snapshot_size = st.st_size
                 self.generation = generation
+                self.snapshot_seq = int(header.get("seq", 0)) if header else 0
                 self._jfd, self._jid, self.journal_size, self._jvalid = jfd, jid, offset, valid
                 return header, tables, records
             os.close(sfd)  # a compaction slipped in between: read again
@@ -105,6 +107,8 @@ class FileSet:
         try:
             jst = os.stat(self.jpath)
         except FileNotFoundError:
+            self._close_journal()  # deleted under us: never append to a file nobody can see
+            self._jvalid = False
             return []
         if _identity(jst) != self._jid:
             # A writer put a fresh journal in place for our snapshot (or a compaction is under
@@ -162,6 +166,11 @@ class FileSet:
             raise fmt.os_error(exc, self.jpath) from None
         self.journal_size = start + len(line)
 
+    def journal_lost(self, seq: int) -> bool:
+        """True when transactions up to ``seq`` are neither in the snapshot nor in a journal
+        (someone deleted the journal): only a compaction can save them."""
+        return seq != self.snapshot_seq and (not self._jvalid or self._jfd is None)
+
     def _writable_journal(self, generation: str, seq: int) -> int:
         if not self._jvalid or self._jfd is None:
             self._write_journal_header(generation, seq)  # missing or stale journal
@@ -208,6 +217,7 @@ class FileSet:
             os.close(self._snap[0])
         self._snap, self.snapshot_size = (sfd, _identity(st)), st.st_size
         self.generation, self._jvalid = str(header["generation"]), False
+        self.snapshot_seq = int(header["seq"])
         self._write_journal_header(self.generation, int(header["seq"]))
 
     def _remove_stray_temp_files(self) -> None:

@@ -139,7 +139,7 @@ def parse_snapshot(buf: bytes, path: Path) -> tuple[dict[str, Any] | None, Table
     engine = data.pop(ENGINE_TABLE, None)
     header = engine.get("1") if isinstance(engine, dict) else None
     for name, table in data.items():
-        if not all(isinstance(doc, dict) for doc in table.values()):
+        if not set(map(type, table.values())) <= {dict}:
             raise StoreCorrupt(path=str(path), detail=f"table {name}: not documents")
     return (header if isinstance(header, dict) else None), data
 

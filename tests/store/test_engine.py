@@ -208,3 +208,10 @@ def test_compact_on_demand(db: JournalDB, db_path: Path) -> None:
     assert TinyDB(db_path).table("t").all() == [{"i": i} for i in range(5)]
     assert other.storage.refresh() == [Change("*", 0, None)]
     assert len(other.table("t")) == 5
+
+
+def test_a_deleted_journal_is_rebuilt_from_memory(db: JournalDB, db_path: Path) -> None:
+    db.insert_multiple([{"i": i} for i in range(3)])
+    db_path.with_name(db_path.name + ".journal").unlink()
+    db.insert({"i": 3})  # compacts first: the three earlier saves were only in that journal
+    assert open_db(db_path).all() == [{"i": i} for i in range(4)]
