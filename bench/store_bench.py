@@ -82,13 +82,13 @@ def visit(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def build(folder: Path, size: int) -> tuple[Path, Path]:
+def build(folder: Path, size: int, visit_every: int = 5) -> tuple[Path, Path]:
     """Our store and a stock TinyDB file with the same data."""
     from fieldtui.store.engine import open_db
 
     rng = random.Random(size)
     signups = [signup(i, rng) for i in range(size)]
-    visits = [visit(rng) for _ in range(size // 5)]
+    visits = [visit(rng) for _ in range(size // visit_every if visit_every else 0)]
     ours, stock = folder / f"ours-{size}.json", folder / f"stock-{size}.json"
     db = open_db(ours)
     for start in range(0, size, 5000):
@@ -133,6 +133,7 @@ def measure(engine: str, path: Path, size: int) -> dict[str, Any]:
         db: TinyDB = open_db(path)
         tables = db.storage.read() or {}
         result["open"] = time.perf_counter() - start
+        result["rss_engine"] = _rss_mb()[0]
         # The repository's indexes: NIK -> doc id, and lowercase names for as-you-type search.
         by_nik = {d["nik"]: int(k) for k, d in tables["signups"].items()}
         names = [(d["name"].lower(), int(k)) for k, d in tables["signups"].items()]
@@ -141,6 +142,7 @@ def measure(engine: str, path: Path, size: int) -> dict[str, Any]:
         db = TinyDB(path)
         db.table("signups").get(doc_id=1)  # JSONStorage reads the file on first use
         result["open"] = result["open_indexed"] = time.perf_counter() - start
+        result["rss_engine"] = _rss_mb()[0]
     result["rss"], result["peak_rss"] = _rss_mb()
     signups = db.table("signups")
     sample = [signups.get(doc_id=rng.randint(1, size)) for _ in range(20)]
@@ -219,10 +221,10 @@ def _row(label: str, ours: float, stock: float | None, unit: str = "ms") -> str:
     return f"  {label:<34}{ours:12.3f}{stock_text}{ratio}  {unit}"
 
 
-def report(size: int, ours: dict[str, Any], stock: dict[str, Any]) -> str:
+def report(size: int, visits: int, ours: dict[str, Any], stock: dict[str, Any]) -> str:
     """One size's table: ours, stock, stock/ours."""
     lines = [
-        f"{size:,} sign-ups (+{size // 5:,} visits)    file: ours {ours['mb']:.1f} MB,"
+        f"{size:,} sign-ups (+{visits:,} visits)    file: ours {ours['mb']:.1f} MB,"
         f" stock {stock['mb']:.1f} MB",
         f"  {'':<34}{'ours':>12}{'stock':>12}{'stock/ours':>11}",
         _row("save: insert 1, median", _ms(ours["save"]), _ms(stock["save"])),
@@ -235,7 +237,8 @@ def report(size: int, ours: dict[str, Any], stock: dict[str, Any]) -> str:
         _row("open + NIK/name indexes", ours["open_indexed"] * 1000, stock["open"] * 1000),
         _row("refresh, nothing new, median", _ms(ours["refresh"]), None),
         _row("compaction (rare; inside one save)", ours["compact"] * 1000, None),
-        _row("RSS after open", ours["rss"], stock["rss"], "MB"),
+        _row("RSS after open (engine)", ours["rss_engine"], stock["rss_engine"], "MB"),
+        _row("RSS after open + indexes", ours["rss"], stock["rss"], "MB"),
         _row("peak RSS", ours["peak_rss"], stock["peak_rss"], "MB"),
         f"  (stock runs: {len(stock['save'])} saves, {len(stock['nik'])} lookups, "
         f"{len(stock['search'])} searches; stock saves are not fsync'd)",
@@ -247,6 +250,9 @@ def main() -> None:
     """Build, measure in subprocesses, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--visit-every", type=int, default=5, help="one visit per N sign-ups (0: none)"
+    )
     parser.add_argument("--keep", type=Path, help="build the stores here and keep them")
     parser.add_argument("--child", nargs=3, metavar=("ENGINE", "PATH", "SIZE"), help="internal")
     args = parser.parse_args()
@@ -263,7 +269,7 @@ def main() -> None:
     )
     for size in (int(s) for s in args.sizes.split(",")):
         built = time.perf_counter()
-        ours_path, stock_path = build(folder, size)
+        ours_path, stock_path = build(folder, size, args.visit_every)
         built = time.perf_counter() - built
         results = {}
         for engine, path in (("ours", ours_path), ("stock", stock_path)):
@@ -276,7 +282,8 @@ def main() -> None:
             ).stdout
             results[engine] = {**json.loads(out), "mb": mb}
         print()
-        print(report(size, results["ours"], results["stock"]))
+        visits = size // args.visit_every if args.visit_every else 0
+        print(report(size, visits, results["ours"], results["stock"]))
         print(f"  (built in {built:.1f} s)")
     if not args.keep:
         for path in folder.iterdir():
