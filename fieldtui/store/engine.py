@@ -169,9 +169,9 @@ class JournalStorage(Storage):
             self._lock.release()
             raise
         self._depth += 1
-        self._notify(foreign)
         mine: list[Change] = []
         try:
+            self._notify(foreign)  # inside: a failing listener must not leave the lock held
             yield
             if self._depth == 1:
                 mine = self._commit()

@@ -215,3 +215,16 @@ def test_a_deleted_journal_is_rebuilt_from_memory(db: JournalDB, db_path: Path) 
     db_path.with_name(db_path.name + ".journal").unlink()
     db.insert({"i": 3})  # compacts first: the three earlier saves were only in that journal
     assert open_db(db_path).all() == [{"i": i} for i in range(4)]
+
+
+def test_a_failing_listener_does_not_keep_the_lock(db: JournalDB, db_path: Path) -> None:
+    other = open_db(db_path, fsync=False, lock_timeout=0.2)
+
+    def broken(changes: list[Change]) -> None:
+        raise RuntimeError("listener bug")
+
+    other.storage.add_listener(broken)
+    db.insert({"a": 1})
+    with pytest.raises(RuntimeError):
+        other.insert({"b": 1})  # refreshes first: the listener fails
+    assert db.insert({"c": 1}) == 2  # the lock was released

@@ -81,7 +81,8 @@ def test_disk_full_during_compaction_keeps_the_acknowledged_save(
     assert [d["n"] for d in open_db(db_path).all()] == list(range(6))
 
 
-def test_read_only_file_system(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("err", [errno.EROFS, errno.EACCES])
+def test_read_only_file_system(db_path: Path, monkeypatch: pytest.MonkeyPatch, err: int) -> None:
     db = open_db(db_path)
     db.insert({"n": 1})
     db.close()
@@ -90,7 +91,7 @@ def test_read_only_file_system(db_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     def ro_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
         if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            raise OSError(errno.EROFS, "Read-only file system")
+            raise OSError(err, os.strerror(err))
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", ro_open)
