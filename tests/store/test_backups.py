@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldtui.domain import clock
 from fieldtui.domain.clock import WITA
 from fieldtui.domain.models import Officer
 from fieldtui.store import backups
@@ -31,7 +32,7 @@ def test_open_backs_up_once_a_day(db_path: Path) -> None:
     Store.open(db_path).close()
     assert len(list_backups(db_path)) == 1
     assert not backup_due(db_path)
-    assert backup_due(db_path, today=dt.date.today() + dt.timedelta(days=1))
+    assert backup_due(db_path, today=clock.today() + dt.timedelta(days=1))
 
 
 def test_read_only_open_takes_no_backup(db_path: Path) -> None:
