@@ -1,33 +1,42 @@
-"""FieldApp: the Textual application, its global bindings and screen routing."""
+"""FieldApp: the Textual application, its global bindings and screen routing.
+
+The app holds the open `Store` and the signed-in user. Each main screen is a Textual *mode*
+(its own screen stack), switched with an F-key, so moving between Capaian, Kunjungan and
+Pendaftaran never loses what a screen was showing. Other processes' saves (a supervisor over
+SSH, an officer's second window) are picked up by polling the store about once a second in a
+worker thread; every applied change, own or foreign, is published on `store_changed` so the
+screens refresh what they show.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.signal import Signal
 
 from fieldtui import __version__
+from fieldtui.domain import clock
+from fieldtui.domain.models import Officer, RecordKind, Visit
 from fieldtui.i18n import t
-from fieldtui.screens.base import FieldScreen, translate_bindings
+from fieldtui.screens.base import translate_bindings
+from fieldtui.screens.dashboard import DashboardScreen
+from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen
+from fieldtui.store.errors import StoreError
+from fieldtui.store.repository import Store
 
+POLL_SECONDS = 1.0
 
-class ShellScreen(FieldScreen):
-    """The start screen: which store is open."""
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="shell"):
-            if self.app.demo:  # type: ignore[attr-defined]
-                yield Static(t("app.demo_banner"), id="demo-banner")
-            yield Static(t("app.title"), id="title")
-            yield Static(t("app.store", path=str(self.app.db_path)), id="store-path")  # type: ignore[attr-defined]
-        yield Footer()
+# Main screens by mode name, with the F-key that opens each and its i18n label.
+SCREENS: dict[str, tuple[str, str, Callable[[], Screen[Any]]]] = {
+    "capaian": ("f2", "keys.dashboard", DashboardScreen),
+}
 
 
 class FieldApp(App[None]):
@@ -35,22 +44,97 @@ class FieldApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "fieldtui"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        name: factory for name, (_, _, factory) in SCREENS.items()
+    }
+    DEFAULT_MODE = "capaian"
     BINDINGS = [
         Binding("f1", "help", "keys.help"),
+        *(
+            Binding(key, f"app.switch_mode('{name}')", label)
+            for name, (key, label, _) in SCREENS.items()
+        ),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
-    def __init__(self, *, db_path: Path, demo: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        demo: bool = False,
+        low_bandwidth: bool = False,
+        poll_seconds: float = POLL_SECONDS,
+        fixed_today: dt.date | None = None,
+    ) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.store = store
         self.demo = demo
+        self.low_bandwidth = low_bandwidth
+        self.poll_seconds = poll_seconds
+        self.fixed_today = fixed_today
+        self.current_visit: Visit | None = None  # sign-ups attach to it by default
+        self.store_changed: Signal[frozenset[RecordKind]] = Signal(self, "store_changed")
+        if low_bandwidth:
+            self.animation_level = "none"
+        store.on_change(self._on_store_change)
 
-    def get_default_screen(self) -> Screen[None]:
-        return ShellScreen()
+    def today(self) -> dt.date:
+        """Today in Bali (the one place screens ask, so tests can fix it)."""
+        return self.fixed_today or clock.today()
+
+    @property
+    def user(self) -> Officer | None:
+        """The signed-in user (None only before a new store's first user exists)."""
+        return self.store.actor
 
     def on_mount(self) -> None:
         self.title = f"fieldtui {__version__}"
-        self.sub_title = t("app.subtitle")
+        self.update_subtitle()
+        for warning in self.store.warnings:
+            self.notify(warning.message(), severity="warning", timeout=15)
+        if self.store.path is not None and self.poll_seconds > 0:
+            self.set_interval(self.poll_seconds, self._poll_store)
+        if self.user is None and not self.store.read_only:
+            self.push_screen(FirstRunScreen(), self._first_user_created)
+
+    def update_subtitle(self) -> None:
+        """'Wayan Sudarma · petugas' (+ demo / read-only), in the current language."""
+        parts = []
+        if self.user is not None:
+            parts.append(f"{self.user.name} · {t('role.' + self.user.role.value)}")
+        if self.store.read_only:
+            parts.append(t("app.read_only"))
+        if self.demo:
+            parts.append(t("app.demo"))
+        self.sub_title = " · ".join(parts) or t("app.subtitle")
+
+    def _first_user_created(self, officer: Officer | None) -> None:
+        if officer is None:
+            self.exit()
+            return
+        self.update_subtitle()
+        self.notify(t("app.welcome", name=officer.name))
+
+    # -- keeping up with the store ---------------------------------------------------------
+
+    def _on_store_change(self, kinds: frozenset[RecordKind]) -> None:
+        # The store calls back in the thread that applied the change: ours for own saves, the
+        # poller's worker thread for other processes' saves.
+        if threading.get_ident() == self._thread_id:
+            self.store_changed.publish(kinds)
+        elif self.is_running:
+            self.call_from_thread(self.store_changed.publish, kinds)
+
+    def _poll_store(self) -> None:
+        self.run_worker(self._refresh_store, thread=True, exclusive=True, group="poll")
+
+    def _refresh_store(self) -> None:
+        try:
+            self.store.refresh()
+        except StoreError as exc:
+            self.call_from_thread(self.notify, exc.message(), severity="error")
+
+    # -- actions ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
@@ -77,6 +161,19 @@ class FieldApp(App[None]):
         self.call_later(self.run_action, action, node)
 
 
-def make_app(*, db_path: Path, demo: bool = False) -> FieldApp:
+def make_app(
+    store: Store,
+    *,
+    demo: bool = False,
+    low_bandwidth: bool = False,
+    poll_seconds: float = POLL_SECONDS,
+    fixed_today: dt.date | None = None,
+) -> FieldApp:
     """The one factory that builds the app, for the CLI and for tests."""
-    return FieldApp(db_path=db_path, demo=demo)
+    return FieldApp(
+        store,
+        demo=demo,
+        low_bandwidth=low_bandwidth,
+        poll_seconds=poll_seconds,
+        fixed_today=fixed_today,
+    )

@@ -93,6 +93,9 @@ def build_parser() -> Parser:
     parser.add_argument("--db", metavar="PATH", help=t("cli.db_help"))
     parser.add_argument("--lang", type=_lang_type, metavar="id|en", help=t("cli.lang_help"))
     parser.add_argument("--demo", action="store_true", help=t("cli.demo_help"))
+    parser.add_argument("--user", metavar="NAME", help=t("cli.user_help"))
+    parser.add_argument("--read-only", action="store_true", help=t("cli.read_only_help"))
+    parser.add_argument("--low-bandwidth", action="store_true", help=t("cli.low_bandwidth_help"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for register in _command_modules():
         register(subparsers)
@@ -116,8 +119,6 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from fieldtui.app import make_app
+    from fieldtui.cli import open_app
 
-    app = make_app(db_path=resolve_db(args), demo=bool(args.demo))
-    app.run()
-    return 0
+    return open_app.run(args, resolve_db(args))

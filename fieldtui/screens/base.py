@@ -8,12 +8,17 @@ takes effect without rebuilding any class.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.binding import ActiveBinding
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
 from fieldtui.i18n import t
+
+if TYPE_CHECKING:
+    from fieldtui.app import FieldApp
+    from fieldtui.store.repository import Store
 
 ResultT = TypeVar("ResultT")
 
@@ -33,7 +38,26 @@ def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBi
     return out
 
 
-class FieldScreen(Screen[None]):
+def field_app(node: DOMNode) -> FieldApp:
+    """The running `FieldApp`, typed (screens reach the store and the user through it)."""
+    return cast("FieldApp", node.app)
+
+
+class AppAccess:
+    """Typed access to the app's store for screens (widgets never touch the store)."""
+
+    @property
+    def field_app(self) -> FieldApp:
+        """The running app."""
+        return field_app(cast(DOMNode, self))
+
+    @property
+    def store(self) -> Store:
+        """The open store."""
+        return self.field_app.store
+
+
+class FieldScreen(AppAccess, Screen[None]):
     """A full screen of the app."""
 
     @property
@@ -41,7 +65,7 @@ class FieldScreen(Screen[None]):
         return translate_bindings(super().active_bindings)
 
 
-class FieldModal(ModalScreen[ResultT]):
+class FieldModal(AppAccess, ModalScreen[ResultT]):
     """A dialog that returns a typed result with `dismiss`."""
 
     @property

@@ -1,46 +1,71 @@
-"""The app opens, shows help and the command palette, and quits from the keyboard."""
+"""The app opens on the dashboard, shows help and the palette, and quits from the keyboard."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from textual.widgets import Static
-
-from fieldtui.app import make_app
+from fieldtui.app import FieldApp, make_app
 from fieldtui.i18n import set_language
+from fieldtui.screens.dashboard import DashboardScreen
+from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen, key_table
+from fieldtui.store.repository import Store
 
 
-async def test_app_opens_and_quits(db_path: Path) -> None:
-    app = make_app(db_path=db_path, demo=True)
+async def test_app_opens_on_dashboard_and_quits(app: FieldApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        banner = app.screen.query_one("#demo-banner", Static)
-        assert "DEMO" in str(banner.render())
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Wayan Sudarma" in app.sub_title
         await pilot.press("ctrl+q")
     assert app.return_code == 0
 
 
-async def test_help_lists_keys_translated(db_path: Path) -> None:
-    app = make_app(db_path=db_path)
+async def test_demo_is_marked(store: Store) -> None:
+    app = make_app(store, demo=True, poll_seconds=0)
+    async with app.run_test(size=(80, 24)):
+        assert "DEMO" in app.sub_title
+
+
+async def test_first_run_creates_the_first_user() -> None:
+    store = Store.memory()
+    app = make_app(store, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.press("enter")  # no name: refused, with a message
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "wajib" in app.screen.query_one("#field-name").message  # type: ignore[attr-defined]
+        await pilot.press(*"Made Ayu", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+    assert store.actor is not None and store.actor.name == "Made Ayu"
+    assert [o.name for o in store.officers()] == ["Made Ayu"]
+
+
+async def test_first_run_cancel_leaves_without_a_user() -> None:
+    store = Store.memory()
+    app = make_app(store, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert store.officers() == []
+
+
+async def test_help_lists_keys_translated(app: FieldApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         actions = list(key_table(app.screen.under).columns[1].cells)
-        assert "Keluar" in actions and "Bantuan" in actions
+        assert "Keluar" in actions and "Bantuan" in actions and "Capaian" in actions
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_footer_follows_language(db_path: Path) -> None:
+async def test_footer_follows_language(app: FieldApp) -> None:
     set_language("en")
-    app = make_app(db_path=db_path)
     async with app.run_test(size=(80, 24)):
         descriptions = {b.binding.description for b in app.screen.active_bindings.values()}
-        assert "Quit" in descriptions and "Help" in descriptions
+        assert "Quit" in descriptions and "Help" in descriptions and "Progress" in descriptions
 
 
-async def test_palette_lists_actions(db_path: Path) -> None:
-    app = make_app(db_path=db_path)
+async def test_palette_lists_actions(app: FieldApp) -> None:
     async with app.run_test(size=(80, 24)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Keluar" in titles and "Bantuan" in titles and "Tema" in titles

@@ -1,0 +1,255 @@
+"""DashboardScreen (Capaian): progress against targets, drilling from the branch to a banjar.
+
+The table shows the region being looked at (a Σ row) and the regions below it; Enter goes down
+a level, Backspace back up. Figures come from the store's incrementally kept aggregates, read
+in a worker thread, and are re-read whenever the store changes (own saves or other
+processes'), so the totals always agree with the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.style import Style
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from fieldtui.domain import clock
+from fieldtui.domain.models import Period, RecordKind
+from fieldtui.domain.regions import branches
+from fieldtui.i18n import t
+from fieldtui.screens.base import FieldScreen
+from fieldtui.screens.period_dialog import PeriodDialog
+from fieldtui.screens.progress_view import (
+    DEFAULT_STALE_WEEKS,
+    PeriodChoice,
+    PeriodSelection,
+    as_of,
+    cells,
+    detail,
+    is_stale,
+)
+from fieldtui.store.aggregates import ProgressLine
+
+COLUMNS = (
+    ("region", "dashboard.col.region", 18),
+    ("target", "dashboard.col.target", 6),
+    ("participants", "dashboard.col.participants", 6),
+    ("pct", "dashboard.col.pct", 10),
+    ("paid", "dashboard.col.paid", 5),
+    ("nonaktif", "dashboard.col.nonaktif", 5),
+    ("visits", "dashboard.col.visits", 4),
+    ("last", "dashboard.col.last", 9),
+)
+_WATCHED = frozenset({RecordKind.SIGNUP, RecordKind.VISIT, RecordKind.TARGET, RecordKind.BANJAR})
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one read of the store gives the table: the region itself and the rows below it."""
+
+    code: str
+    total: ProgressLine
+    lines: list[ProgressLine]
+    day: dt.date
+
+
+class DashboardScreen(FieldScreen):
+    """Capaian: the home screen."""
+
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("enter", "drill_down", "keys.drill_down"),
+        Binding("backspace", "drill_up", "keys.drill_up"),
+        Binding("p", "next_period", "keys.period"),
+        Binding("ctrl+o", "custom_period", "keys.custom_period"),
+    ]
+
+    code: reactive[str] = reactive("", init=False)
+    selection: reactive[PeriodSelection] = reactive(
+        PeriodSelection(PeriodChoice.ALL, None), init=False
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trail: list[str] = []  # codes above the current one
+        self.figures: Figures | None = None
+        self.stale_weeks = DEFAULT_STALE_WEEKS
+        self._custom: Period | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="dashboard"):
+            with Horizontal(id="dashboard-bar"):
+                yield Static("", id="dashboard-crumbs")
+                yield Static("", id="dashboard-period")
+            table: DataTable[object] = DataTable(
+                id="dashboard-table", cursor_type="row", zebra_stripes=True
+            )
+            yield table
+            with Horizontal(id="dashboard-detail"):
+                yield Static("", id="dashboard-summary")
+                with Vertical(id="dashboard-trend-box"):
+                    yield Static(t("dashboard.trend"), id="dashboard-trend-label")
+                    yield Sparkline([], id="dashboard-trend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label, width in COLUMNS:
+            table.add_column(t(label), key=key, width=width)
+        self.field_app.store_changed.subscribe(self, self._store_changed)
+        self.set_reactive(DashboardScreen.code, branches()[0].code)
+        self.set_reactive(
+            DashboardScreen.selection,
+            PeriodSelection.of(PeriodChoice.YEAR, self.field_app.today()),
+        )
+        self.load()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
+        if kinds & _WATCHED:
+            self.load()
+
+    def watch_code(self) -> None:
+        self.load()
+
+    def watch_selection(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        """Read the figures again (in a worker; the table updates when they arrive)."""
+        self._read(self.code, self.selection.period, self.field_app.today())
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _read(self, code: str, period: Period | None, today: dt.date) -> None:
+        store = self.store
+        day = as_of(period, today)
+        total = store.progress_of(code, period=period, as_of=day)
+        lines = store.progress(code, period=period, as_of=day)
+        self.app.call_from_thread(self._show, Figures(code, total, lines, day))
+
+    def _show(self, figures: Figures) -> None:
+        if figures.code != self.code:
+            return  # the user moved on while this was read
+        keep = self.current_code
+        self.figures = figures
+        warn = self._warn_style()
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_row(*cells(figures.total, stale=False, warn=warn, total=True), key=figures.code)
+        for line in figures.lines:
+            stale = is_stale(line, figures.day, self.stale_weeks)
+            table.add_row(*cells(line, stale=stale, warn=warn), key=line.region_code)
+        keys = [figures.code, *(line.region_code for line in figures.lines)]
+        if keep in keys:
+            table.move_cursor(row=keys.index(keep))
+        elif figures.lines:
+            table.move_cursor(row=1)
+        self._show_header()
+        self._show_detail()
+
+    def _warn_style(self) -> Style:
+        # The theme's warning colour (so it follows the theme and 16-colour terminals), bold so
+        # it still stands out with NO_COLOR; the row also gets a ⚠ sign.
+        colour = self.app.theme_variables.get("warning")
+        return Style(color=colour, bold=True) if colour else Style(bold=True)
+
+    def _show_header(self) -> None:
+        names = [self._region_name(code) for code in [*self.trail, self.code]]
+        self.query_one("#dashboard-crumbs", Static).update(" › ".join(names))
+        self.query_one("#dashboard-period", Static).update(
+            t("dashboard.period.label", period=self.selection.label())
+        )
+
+    def _region_name(self, code: str) -> str:
+        figures = self.figures
+        if figures is not None and figures.code == code:
+            return figures.total.to_date_row.name
+        return self.store.progress_of(code).to_date_row.name
+
+    # -- the selected row ------------------------------------------------------------------
+
+    @property
+    def current_code(self) -> str | None:
+        """The code of the row under the cursor."""
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def current_line(self) -> ProgressLine | None:
+        """The progress line under the cursor."""
+        figures, code = self.figures, self.current_code
+        if figures is None or code is None:
+            return None
+        if code == figures.code:
+            return figures.total
+        return next((line for line in figures.lines if line.region_code == code), None)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_drill_down()
+
+    def _show_detail(self) -> None:
+        line, figures = self.current_line(), self.figures
+        summary = self.query_one("#dashboard-summary", Static)
+        spark = self.query_one("#dashboard-trend", Sparkline)
+        if line is None or figures is None:
+            summary.update("")
+            spark.data = []
+            return
+        stale = line is not figures.total and is_stale(line, figures.day, self.stale_weeks)
+        summary.update(detail(line, self.selection, figures.day, stale=stale))
+        summary.set_class(stale, "-stale")
+        spark.data = list(line.to_date_row.weekly)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_drill_down(self) -> None:
+        """Show the regions below the selected row."""
+        code, figures = self.current_code, self.figures
+        if code is None or figures is None or code == figures.code:
+            return
+        if code.endswith("/-") or not self._has_children(code):
+            self.notify(t("dashboard.no_lower_level"), timeout=3)
+            return
+        self.trail.append(self.code)
+        self.code = code
+
+    def _has_children(self, code: str) -> bool:
+        # Banjars (ULIDs) are the lowest level; every region has something below it.
+        return "." in code or code.startswith("KC-")
+
+    def action_drill_up(self) -> None:
+        """Back to the level above."""
+        if self.trail:
+            self.code = self.trail.pop()
+
+    def action_next_period(self) -> None:
+        """This year → this month → all time → the custom period (if set) → this year."""
+        order = list(PeriodChoice)
+        if self._custom is None:
+            order.remove(PeriodChoice.CUSTOM)
+        index = order.index(self.selection.choice) if self.selection.choice in order else -1
+        choice = order[(index + 1) % len(order)]
+        self.selection = PeriodSelection.of(choice, self.field_app.today(), self._custom)
+
+    def action_custom_period(self) -> None:
+        """Ask for a custom period (from – to)."""
+        self.app.push_screen(PeriodDialog(self._custom), self._custom_chosen)
+
+    def _custom_chosen(self, period: Period | None) -> None:
+        if period is None:
+            return
+        self._custom = period
+        self.selection = PeriodSelection.of(PeriodChoice.CUSTOM, clock.today(), period)
