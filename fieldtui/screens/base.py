@@ -71,3 +71,11 @@ class FieldModal(AppAccess, ModalScreen[ResultT]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return translate_bindings(super().active_bindings)
+
+
+class FieldPage(AppAccess, Screen[ResultT]):
+    """A full screen pushed on top of a main screen (a form, a record) that returns a result."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translate_bindings(super().active_bindings)
