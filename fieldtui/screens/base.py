@@ -58,7 +58,13 @@ class AppAccess:
 
 
 class FieldScreen(AppAccess, Screen[None]):
-    """A full screen of the app."""
+    """A full screen of the app (a mode: its NavBar shows where the user is)."""
+
+    def on_screen_resume(self) -> None:
+        from fieldtui.widgets.nav_bar import NavBar
+
+        for bar in self.query(NavBar):
+            bar.refresh()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from fieldtui.domain import clock
 from fieldtui.domain.models import Period, RecordKind
@@ -35,13 +35,14 @@ from fieldtui.screens.progress_view import (
     is_stale,
 )
 from fieldtui.store.aggregates import ProgressLine
+from fieldtui.widgets.nav_bar import NavBar
 
 COLUMNS = (
-    ("region", "dashboard.col.region", 18),
+    ("region", "dashboard.col.region", 16),
     ("target", "dashboard.col.target", 6),
-    ("participants", "dashboard.col.participants", 6),
+    ("participants", "dashboard.col.participants", 7),
     ("pct", "dashboard.col.pct", 10),
-    ("paid", "dashboard.col.paid", 5),
+    ("paid", "dashboard.col.paid", 6),
     ("nonaktif", "dashboard.col.nonaktif", 5),
     ("visits", "dashboard.col.visits", 4),
     ("last", "dashboard.col.last", 9),
@@ -64,7 +65,8 @@ class DashboardScreen(FieldScreen):
 
     CSS_PATH = "dashboard.tcss"
     BINDINGS = [
-        Binding("enter", "drill_down", "keys.drill_down"),
+        # priority: the table would otherwise take Enter and hide the key from the footer.
+        Binding("enter", "drill_down", "keys.drill_down", priority=True),
         Binding("backspace", "drill_up", "keys.drill_up"),
         Binding("p", "next_period", "keys.period"),
         Binding("ctrl+o", "custom_period", "keys.custom_period"),
@@ -81,9 +83,10 @@ class DashboardScreen(FieldScreen):
         self.figures: Figures | None = None
         self.stale_weeks = DEFAULT_STALE_WEEKS
         self._custom: Period | None = None
+        self._cursor_to: str | None = None  # the row to put the cursor on after a move
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with Vertical(id="dashboard"):
             with Horizontal(id="dashboard-bar"):
                 yield Static("", id="dashboard-crumbs")
@@ -138,7 +141,8 @@ class DashboardScreen(FieldScreen):
     def _show(self, figures: Figures) -> None:
         if figures.code != self.code:
             return  # the user moved on while this was read
-        keep = self.current_code
+        keep = self._cursor_to or self.current_code
+        self._cursor_to = None
         self.figures = figures
         warn = self._warn_style()
         table = self.query_one(DataTable)
@@ -224,6 +228,7 @@ class DashboardScreen(FieldScreen):
             self.notify(t("dashboard.no_lower_level"), timeout=3)
             return
         self.trail.append(self.code)
+        self._cursor_to = "-"  # the first row below the new Σ row
         self.code = code
 
     def _has_children(self, code: str) -> bool:
@@ -233,6 +238,7 @@ class DashboardScreen(FieldScreen):
     def action_drill_up(self) -> None:
         """Back to the level above."""
         if self.trail:
+            self._cursor_to = self.code  # back on the row we came from
             self.code = self.trail.pop()
 
     def action_next_period(self) -> None:

@@ -108,7 +108,9 @@ def cells(line: ProgressLine, *, stale: bool, warn: Style, total: bool = False) 
     """The table cells of one line: name, target, participants, % bar, paid %, nonaktif,
     visits, last visit."""
     row = line.to_date_row
-    name = ("⚠ " if stale else "") + ("Σ " if total else "") + row.name
+    # The level is in the breadcrumb: a kecamatan's "Kec." only costs the narrow column room.
+    short = row.name.removeprefix("Kec. ")
+    name = ("⚠ " if stale else "") + ("Σ " if total else "") + short
     name_style = warn if stale else Style(bold=total)
     pct = line.pct_of_target
     target = line.target

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from fieldtui.domain.models import Consent, Officer, Participant, Role, Sex, SignUp, Visit
-from fieldtui.domain.nik import make_nik
+from fieldtui.domain.models import Officer, Role
 from fieldtui.store.repository import Store
+from tests.builders import SESETAN as SESETAN
+from tests.builders import make_signup as make_signup
+from tests.builders import make_visit as make_visit
 
-SESETAN = "51.71.01.1003"
 UBUNG_KAJA = "51.71.04.2008"
 HAVE_ENGINE = importlib.util.find_spec("fieldtui.store.engine") is not None
 
@@ -66,34 +66,3 @@ def officer(store: Store) -> Officer:
 def supervisor() -> Officer:
     """A supervisor user (not yet saved)."""
     return Officer(username="kadek", name="Ni Kadek Sari", role=Role.SUPERVISOR)
-
-
-def make_signup(
-    officer_id: str,
-    *,
-    serial: int = 1,
-    name: str = "Ni Made Ayu",
-    born: dt.date = dt.date(1990, 8, 7),
-    sex: Sex = Sex.FEMALE,
-    desa_code: str = SESETAN,
-    registered_on: dt.date = dt.date(2026, 11, 24),
-    **fields: Any,
-) -> SignUp:
-    """A valid sign-up with a NIK from Denpasar Selatan."""
-    return SignUp(
-        officer_id=officer_id,
-        desa_code=desa_code,
-        participant=Participant(
-            nik=make_nik("51.71.01", born, sex, serial), name=name, birth_date=born, sex=sex
-        ),
-        income_rp=1_500_000,
-        registered_on=registered_on,
-        consent=Consent(given=True),
-        **fields,
-    )
-
-
-def make_visit(officer_id: str, *, day: int = 24, desa_code: str = SESETAN, **fields: Any) -> Visit:
-    """A banjar visit in Sesetan on a November 2026 evening."""
-    started = dt.datetime(2026, 11, day, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    return Visit(officer_id=officer_id, desa_code=desa_code, started_at=started, **fields)
