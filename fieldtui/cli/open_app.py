@@ -10,6 +10,7 @@ starting it. The demo store signs its visitor in as its first officer.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import sys
@@ -89,14 +90,19 @@ def run(args: argparse.Namespace, path: Path) -> int:
     from fieldtui.app import make_app
 
     demo_user: str | None = None
+    demo_day: dt.date | None = None
     if args.demo:
         from fieldtui.exchange.demo import DEMO_OFFICER, ensure_demo_store
+        from fieldtui.exchange.demo_signups import DEMO_DAY
 
+        if not path.exists():
+            sys.stderr.write(t("app.demo_building", path=str(path)) + "\n")
         try:
             ensure_demo_store(path)
         except StoreError as exc:
             return _fail(exc.message())
         demo_user = DEMO_OFFICER.username
+        demo_day = DEMO_DAY  # the demo is the drive as it stood on the carnival's last day
     opened = open_store(path, read_only=bool(args.read_only))
     if isinstance(opened, str):
         return _fail(opened)
@@ -107,6 +113,8 @@ def run(args: argparse.Namespace, path: Path) -> int:
             refusal = exc.message()
         if refusal is not None:
             return _fail(refusal)
-        app = make_app(store, demo=bool(args.demo), low_bandwidth=low_bandwidth)
+        app = make_app(
+            store, demo=bool(args.demo), low_bandwidth=low_bandwidth, fixed_today=demo_day
+        )
         app.run()
     return EXIT_OK

@@ -88,6 +88,8 @@ class DashboardScreen(FieldScreen):
     def compose(self) -> ComposeResult:
         yield NavBar()
         with Vertical(id="dashboard"):
+            if self.field_app.demo:
+                yield Static(self._demo_banner(), id="demo-banner", markup=False)
             with Horizontal(id="dashboard-bar"):
                 yield Static("", id="dashboard-crumbs")
                 yield Static("", id="dashboard-period")
@@ -114,9 +116,22 @@ class DashboardScreen(FieldScreen):
         )
         self.load()
 
+    def _demo_banner(self) -> str:
+        from fieldtui.exchange.demo import DEMO_USERS
+
+        user = self.field_app.user
+        others = [u for u in DEMO_USERS if user is None or u.username != user.username]
+        users = ", ".join(
+            t("demo_banner.user", username=u.username, role=t("role." + u.role.value), pin=u.pin)
+            for u in others
+        )
+        return t("demo_banner.text", officer=user.username if user else "–", users=users)
+
     # -- reading ---------------------------------------------------------------------------
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
+        if self.field_app.demo and RecordKind.OFFICER in kinds:
+            self.query_one("#demo-banner", Static).update(self._demo_banner())
         if kinds & _WATCHED:
             self.load()
 

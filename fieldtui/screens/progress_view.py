@@ -57,9 +57,9 @@ class PeriodSelection:
         period = self.period
         if period is None:
             return t("dashboard.period.all")
-        if self.choice is PeriodChoice.YEAR:
+        if period == Period.year(period.start.year):
             return t("dashboard.period.year", year=period.start.year)
-        if self.choice is PeriodChoice.MONTH:
+        if period == Period.month(period.start.year, period.start.month):
             month = fmt_date(period.start, long=True).split(" ", 1)[1]
             return t("dashboard.period.month", month=month)
         return t("dashboard.period.custom", start=fmt_date(period.start), end=fmt_date(period.end))

@@ -69,3 +69,24 @@ async def test_palette_lists_actions(app: FieldApp) -> None:
     async with app.run_test(size=(80, 24)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Keluar" in titles and "Bantuan" in titles and "Tema" in titles
+
+
+async def test_switch_user_with_pin(store: Store, app: FieldApp) -> None:
+    from fieldtui.domain.auth import hash_pin
+    from fieldtui.domain.models import Officer, Role
+    from fieldtui.screens.switch_user import SwitchUserDialog
+
+    store.create_officer(
+        Officer(username="nyoman", name="Nyoman", role=Role.SUPERVISOR, pin_hash=hash_pin("5821"))
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+u")
+        assert isinstance(app.screen, SwitchUserDialog)
+        await pilot.press(*"1234", "enter")
+        assert isinstance(app.screen, SwitchUserDialog)  # wrong PIN: still here
+        assert "PIN salah" in app.screen.query_one("#field-pin").message  # type: ignore[attr-defined]
+        await pilot.press(*"5821", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SwitchUserDialog)
+        assert store.actor is not None and store.actor.username == "nyoman"
+        assert "Nyoman · pengawas" in app.sub_title
