@@ -9,7 +9,9 @@ process's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -17,6 +19,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
@@ -68,10 +71,18 @@ def _apply_stale_weeks(app: App[Any], weeks: int) -> None:
     for screen in _mode_screens(app):
         if isinstance(screen, DashboardScreen) and screen.stale_weeks != weeks:
             screen.stale_weeks = weeks
-            screen.load()
+            if screen.is_mounted:
+                screen.load()  # a screen still starting reads with the new value anyway
 
 
-async def _rebuild_other_modes(app: App[Any]) -> None:
+def _with_preferences(factory: Callable[[], Screen[Any]], settings: Settings) -> Screen[Any]:
+    screen = factory()
+    if isinstance(screen, DashboardScreen):
+        screen.stale_weeks = settings.stale_weeks
+    return screen
+
+
+async def _rebuild_other_modes(app: App[Any], settings: Settings) -> None:
     """After a language switch, let the other main screens be built again in the new language.
 
     A mode showing just its main screen is dropped and re-added: pressing its F-key builds a
@@ -88,7 +99,10 @@ async def _rebuild_other_modes(app: App[Any]) -> None:
             continue  # not opened yet: it will be built in the new language
         if len(stack) == 1:
             await app.remove_mode(mode)
-            app.add_mode(mode, factory)
+            if isinstance(factory, str):
+                app.add_mode(mode, factory)
+            else:
+                app.add_mode(mode, partial(_with_preferences, factory, settings))
         else:
             for screen in stack:
                 screen.refresh_bindings()
@@ -336,7 +350,7 @@ class SettingsScreen(FieldScreen):
         set_language(lang)
         self._save_settings(replace(self.settings, language=lang))
         self.field_app.update_subtitle()
-        await _rebuild_other_modes(self.app)
+        await _rebuild_other_modes(self.app, self.settings)
         await self._relabel()
 
     async def _relabel(self) -> None:

@@ -178,6 +178,11 @@ async def test_stale_weeks_saved_and_given_to_the_dashboard(app: FieldApp) -> No
         assert load_settings().stale_weeks == 6
         dashboard = app.get_screen_stack("capaian")[0]
         assert isinstance(dashboard, DashboardScreen) and dashboard.stale_weeks == 6
+        await pilot.press("ctrl+l", "f2")  # the dashboard is rebuilt in English: still 6
+        await _settle(pilot)
+        rebuilt = app.screen
+        assert isinstance(rebuilt, DashboardScreen) and rebuilt is not dashboard
+        assert rebuilt.stale_weeks == 6
 
 
 async def test_set_target_for_sesetan(app: FieldApp, store: Store) -> None:
