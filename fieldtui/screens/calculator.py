@@ -1,7 +1,8 @@
 """CalculatorScreen (Kalkulator iuran, F5): "berapa iurannya?" answered as the officer types.
 
-Income (as officers write it: 1.500.000, 1,5jt, 750rb), JHT, employer, sector, months paid
-ahead and date go in on the left; the breakdown on the right follows every keystroke: band and
+Income (as officers write it: 1.500.000, 1,5jt, 750rb), JHT, employer, occupation (a shortcut
+that sets the sector), sector, months paid ahead and date go in on the left; the breakdown on
+the right follows every keystroke: band and
 base, each programme's gross, discount and net, the monthly and period totals, and the discount
 rule in force with its end date. The sums come from `contribution_for`; nothing is computed here.
 """
@@ -14,8 +15,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
+from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
+from fieldtui.domain import occupations
 from fieldtui.domain.contributions import (
     PERIOD_MONTHS,
     SECTORS,
@@ -102,6 +105,16 @@ class CalculatorScreen(FieldScreen):
                 )
                 yield Checkbox(t("calc.jht"), id="calc-jht", compact=True)
                 yield Checkbox(t("calc.employer"), id="calc-employer", compact=True)
+                labels = [o.label for o in occupations.all()]
+                yield FormField(
+                    t("calc.occupation"),
+                    Input(
+                        id="calc-occupation",
+                        placeholder=t("calc.occupation_placeholder"),
+                        suggester=SuggestFromList(labels, case_sensitive=False),
+                    ),
+                    id="field-occupation",
+                )
                 sectors = [(t(f"calc.sector_{s}"), s) for s in SECTORS]
                 yield FormField(
                     t("calc.sector"),
@@ -141,7 +154,24 @@ class CalculatorScreen(FieldScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.input.id == "calc-occupation":
+            self._occupation_typed(event.value)
         self.recompute()
+
+    def _occupation_typed(self, text: str) -> None:
+        # The occupation is a shortcut to the sector: the best match sets it (and says so).
+        field = self.query_one("#field-occupation", FormField)
+        if not text.strip():
+            field.show("")
+            return
+        found = occupations.search(text, limit=1)
+        if not found:
+            field.show(t("calc.occupation_unknown"), Tone.WARNING)
+            return
+        occupation = found[0]
+        sector = t(f"contributions.sector.{occupation.sector}")
+        field.show(t("calc.occupation_sector", label=occupation.label, sector=sector), Tone.OK)
+        self.query_one("#calc-sector", Select).value = occupation.sector
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -253,6 +283,8 @@ class CalculatorScreen(FieldScreen):
     def action_new(self) -> None:
         """Clear the income and start again with today's date."""
         self.query_one("#calc-income", IncomeInput).value = ""
+        self.query_one("#calc-occupation", Input).value = ""
+        self.query_one("#calc-sector", Select).value = "other"
         self.query_one("#calc-employer", Checkbox).value = False
         self.query_one("#calc-jht", Checkbox).value = False
         self.query_one("#calc-months", Select).value = 1

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from fieldtui.app import SCREENS, FieldApp
 from fieldtui.i18n import set_language
@@ -105,6 +105,22 @@ async def test_months_date_and_sector(app: FieldApp) -> None:
         await pilot.pause()
         assert screen.query_one("#field-date", FormField).message.startswith("Bukan tanggal")
         assert screen.result is None
+
+
+async def test_occupation_sets_the_sector(app: FieldApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calculator(app, pilot)
+        await pilot.press(*"1000000")
+        screen.query_one("#calc-occupation", Input).focus()
+        await pilot.press(*"ojek")
+        await pilot.pause()
+        assert screen.query_one("#calc-sector", Select).value == "transport"
+        message = screen.query_one("#field-occupation", FormField).message
+        assert message == "Ojek pangkalan: sektor transportasi"
+        assert "s.d. 31 Mar 2027" in shown(screen, "#calc-notes")
+        await pilot.press(*"xyzq")
+        await pilot.pause()
+        assert "tidak dikenal" in screen.query_one("#field-occupation", FormField).message
 
 
 async def test_new_calculation_clears(app: FieldApp) -> None:
