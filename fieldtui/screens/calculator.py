@@ -41,17 +41,21 @@ def months_label(months: int) -> str:
 
 
 def breakdown_table(c: Contribution) -> Table:
-    """Each programme's rate, gross, discount and net a month, with the monthly sums."""
+    """Each programme's rate, gross, discount and net a month, with the monthly sums.
+
+    Amounts are plain numbers (the totals under the table carry "Rp") so that the table fits
+    beside the form at 80 columns even for the top band.
+    """
     table = Table(show_footer=True, box=None, pad_edge=False, collapse_padding=True)
-    table.add_column(t("calc.programme"), footer=t("iuran.per_month"), no_wrap=True)
-    table.add_column(t("iuran.col.rate"), justify="right")
-    table.add_column(t("iuran.col.gross"), justify="right", footer=fmt_number(c.monthly_gross_rp))
+    table.add_column(t("calc.col.programme"), footer=t("calc.col.total"), no_wrap=True)
+    table.add_column(t("calc.col.rate"), justify="right")
+    table.add_column(t("calc.col.gross"), justify="right", footer=fmt_number(c.monthly_gross_rp))
     table.add_column(
-        t("iuran.col.discount"),
+        t("calc.col.discount"),
         justify="right",
         footer=fmt_number(c.monthly_discount_rp) if c.monthly_discount_rp else "–",
     )
-    table.add_column(t("iuran.col.net"), justify="right", footer=fmt_number(c.monthly_rp))
+    table.add_column(t("calc.col.net"), justify="right", footer=fmt_number(c.monthly_rp))
     for line in c.lines:
         table.add_row(
             line.programme.value.upper(),
