@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
 from fieldtui.domain.phone import format_phone, parse_phone
@@ -37,6 +37,7 @@ from fieldtui.settings import (
 )
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.nav_bar import NavBar
 
 # Themes that stay readable in a 16-colour terminal; the ansi ones use the terminal's own.
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox")
@@ -117,14 +118,49 @@ class TargetRow:
 
 
 class TargetTable(DataTable[str | Text]):
-    """The targets, one row each; Enter opens the selected one to change it."""
+    """The targets, one row each; Enter opens the selected one to change it.
+
+    The region column takes the width the other two leave, so the numbers stay in view on a
+    narrow terminal (long region names are cut rather than the table scrolling sideways).
+    """
 
     BINDINGS = [Binding("enter", "select_cursor", "keys.edit_target")]
+    FIXED = 10 + 8 + 3 * 2  # period and number columns, one cell of padding each side
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.rows_shown: list[TargetRow] = []
+        self._region_width = 0
 
     def on_mount(self) -> None:
-        self.add_column(t("settings.target.col_region"), key="region", width=46)
+        self.show([])
+
+    def on_resize(self) -> None:
+        if self._wanted_width() != self._region_width:
+            self.show(self.rows_shown)
+
+    def _wanted_width(self) -> int:
+        room = self.size.width or self.app.size.width - 4
+        return max(16, min(50, room - self.FIXED - 2))
+
+    def show(self, rows: list[TargetRow]) -> None:
+        """Show ``rows``, keeping the cursor on the same line number where it can."""
+        keep = self.cursor_row
+        self.rows_shown = rows
+        self._region_width = self._wanted_width()
+        self.clear(columns=True)
+        self.add_column(t("settings.target.col_region"), key="region", width=self._region_width)
         self.add_column(t("settings.target.col_period"), key="period", width=10)
         self.add_column(t("settings.target.col_number"), key="number", width=8)
+        for row in rows:
+            self.add_row(
+                row.region,
+                row.target.period.key,
+                Text(fmt_number(row.target.number), justify="right"),
+                key=row.target.id,
+            )
+        if rows:
+            self.move_cursor(row=min(keep, len(rows) - 1))
 
 
 class SettingsScreen(FieldScreen):
@@ -142,6 +178,7 @@ class SettingsScreen(FieldScreen):
         self.settings = load_settings()
         self.rows: list[TargetRow] = []
         self._draft: dict[str, str] = {}  # typed values kept across a relabelling
+        self._user_id: str | None = None  # whose profile the form shows
 
     # -- building --------------------------------------------------------------------------
 
@@ -150,9 +187,9 @@ class SettingsScreen(FieldScreen):
         name = self._draft.get("name", user.name if user else "")
         phone = self._draft.get("phone", format_phone(user.phone) if user and user.phone else "")
         weeks = self._draft.get("weeks", str(self.settings.stale_weeks))
-        yield Header()
+        yield NavBar()
         with VerticalScroll(id="settings", can_focus=False):
-            yield Static(t("settings.profile.title"), classes="settings-section")
+            yield Static(t("settings.profile.title"), classes="settings-section -first")
             yield Static(self._account_line(), id="settings-account")
             yield FormField(
                 t("settings.profile.name"),
@@ -194,7 +231,7 @@ class SettingsScreen(FieldScreen):
             yield Static(t("settings.target.title"), classes="settings-section")
             yield Static(t("settings.target.hint"), id="settings-target-hint")
             yield Static(t("settings.target.none"), id="settings-no-targets")
-            yield TargetTable(id="settings-targets", cursor_type="row", zebra_stripes=True)
+            yield TargetTable(id="settings-targets")
         yield Footer()
 
     def _themes(self) -> list[str]:
@@ -213,6 +250,7 @@ class SettingsScreen(FieldScreen):
         self.query_one("#field-weeks", FormField).show(
             t("settings.display.stale_hint", low=MIN_STALE_WEEKS, high=MAX_STALE_WEEKS)
         )
+        self._user_id = self.field_app.user.id if self.field_app.user else None
         self.field_app.store_changed.subscribe(self, self._store_changed)
         self.query_one("#settings-name", Input).focus()
         self.load_targets()
@@ -222,6 +260,18 @@ class SettingsScreen(FieldScreen):
             self.load_targets()
         if RecordKind.OFFICER in kinds:
             self.query_one("#settings-account", Static).update(self._account_line())
+            user = self.field_app.user
+            if user is not None and user.id != self._user_id:
+                self._show_profile()  # another user signed in (Ctrl+U)
+
+    def _show_profile(self) -> None:
+        user = self.field_app.user
+        self._user_id = user.id if user else None
+        self.query_one("#settings-name", Input).value = user.name if user else ""
+        phone = format_phone(user.phone) if user and user.phone else ""
+        self.query_one("#settings-phone", Input).value = phone
+        for field_id in ("field-name", "field-phone"):
+            self.query_one(f"#{field_id}", FormField).show("")
 
     # -- targets ---------------------------------------------------------------------------
 
@@ -239,18 +289,7 @@ class SettingsScreen(FieldScreen):
 
     def _show_targets(self, rows: list[TargetRow]) -> None:
         self.rows = rows
-        table = self.query_one(TargetTable)
-        keep = table.cursor_row
-        table.clear()
-        for row in rows:
-            table.add_row(
-                row.region,
-                row.target.period.key,
-                Text(fmt_number(row.target.number), justify="right"),
-                key=row.target.id,
-            )
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one(TargetTable).show(rows)
         self.query_one("#settings-no-targets", Static).display = not rows
 
     def action_new_target(self) -> None:

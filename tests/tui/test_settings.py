@@ -10,12 +10,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from fieldtui.app import FieldApp
-from fieldtui.domain.models import AuditAction, Banjar, Period
+from fieldtui.domain.models import AuditAction, Banjar, Officer, Period, RecordKind
 from fieldtui.i18n import get_language
 from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.screens.settings import SettingsScreen, TargetTable, apply_preferences
 from fieldtui.screens.target_dialog import TargetDialog, find_places, parse_count
-from fieldtui.settings import Settings, load_settings, save_settings
+from fieldtui.settings import Settings, load_settings
 from fieldtui.store.errors import StoreError
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
@@ -54,21 +54,14 @@ def _table_rows(screen: SettingsScreen) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_f6_opens_settings_with_the_profile(app: FieldApp) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
-        assert screen.query_one("#settings-name", Input).value == "Wayan Sudarma"
-        assert app.focused is screen.query_one("#settings-name", Input)
-        account = str(screen.query_one("#settings-account").render())
-        assert "wayan" in account and "petugas" in account
-
-
 async def test_edit_profile_name_and_phone_saved_with_audit(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
-        await pilot.press(
-            "ctrl+a", "ctrl+k", *"Wayan Sudarma Putra", "tab"
-        )  # focus selects all text
+        name = screen.query_one("#settings-name", Input)
+        assert name.value == "Wayan Sudarma" and app.focused is name
+        account = str(screen.query_one("#settings-account").render())
+        assert "wayan" in account and "petugas" in account
+        await pilot.press("ctrl+a", "ctrl+k", *"Wayan Sudarma Putra", "tab")
         await pilot.press(*"0812 3456 789", "ctrl+s")
         await pilot.pause()
         user = store.actor
@@ -79,6 +72,13 @@ async def test_edit_profile_name_and_phone_saved_with_audit(app: FieldApp, store
         history = store.history(user.id)
         assert history[-1].action is AuditAction.UPDATE
         assert {c.field for c in history[-1].changes} >= {"name", "phone"}
+        # Another user signs in (Ctrl+U): the form shows their profile.
+        store.create_officer(Officer(username="made", name="Made Ayu"))
+        store.use_actor("made")
+        app.store_changed.publish(frozenset(RecordKind))
+        await pilot.pause()
+        assert name.value == "Made Ayu"
+        assert screen.query_one("#settings-phone", Input).value == ""
 
 
 async def test_invalid_phone_refused_translated_nothing_saved(app: FieldApp, store: Store) -> None:
@@ -138,26 +138,19 @@ async def test_language_switch_relabels_footer_and_other_screens(app: FieldApp) 
         assert table.row_count > 0  # type: ignore[attr-defined]
 
 
-async def test_language_select_switches_back(app: FieldApp) -> None:
-    save_settings(Settings(language="en"))
+async def test_language_and_theme_chosen_from_the_lists(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
-        screen.query_one("#settings-language", Select).value = "en"
+        await pilot.press("tab", "tab", "enter", "down", "enter")  # Bahasa: English
         await _settle(pilot)
-        assert get_language() == "en"
-        app.screen.query_one("#settings-language", Select).value = "id"
-        await _settle(pilot)
-        assert get_language() == "id"
-        assert load_settings().language == "id"
-
-
-async def test_theme_applied_and_saved_and_restored(app: FieldApp, store: Store) -> None:
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
-        screen.query_one("#settings-theme", Select).value = "nord"
+        assert get_language() == "en" and load_settings().language == "en"
+        screen = app.screen  # type: ignore[assignment]
+        assert app.focused is screen.query_one("#settings-language", Select)
+        await pilot.press("tab", "enter", *["down"] * 4, "enter")  # Theme: nord
         await pilot.pause()
         assert app.theme == "nord"
-    assert load_settings().theme == "nord"
+        assert screen.query_one("#settings-theme", Select).value == "nord"
+    assert load_settings() == Settings(language="en", theme="nord")
     again = FieldApp(store, poll_seconds=0)
     async with again.run_test(size=(80, 24)):
         assert apply_preferences(again).theme == "nord"
