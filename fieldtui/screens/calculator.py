@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from fieldtui.domain import occupations
 from fieldtui.domain.contributions import (
@@ -33,6 +33,7 @@ from fieldtui.screens.base import FieldScreen
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.income_input import IncomeInput
+from fieldtui.widgets.nav_bar import NavBar
 
 
 def months_label(months: int) -> str:
@@ -99,7 +100,7 @@ class CalculatorScreen(FieldScreen):
         self._jht_chosen = False  # what the officer chose before "employer" forced JHT
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with ScrollableContainer(id="calc-body"):
             with VerticalScroll(id="calc-form"):
                 yield FormField(
