@@ -268,15 +268,6 @@ class CalculatorScreen(FieldScreen):
         put("#calc-warning", "\n".join(warnings(c)))
         put("#calc-source", t("iuran.table_source", edition=c.table.edition))
 
-    @property
-    def breakdown_text(self) -> str:
-        """Everything the breakdown shows, as plain text (for tests and screen readers)."""
-        parts: list[str] = []
-        for widget in self.query("#calc-result Static").results(Static):
-            if widget.display:
-                parts.append(str(widget.render()))
-        return "\n".join(parts)
-
     # -- actions ---------------------------------------------------------------------------
 
     def action_toggle_jht(self) -> None:

@@ -24,11 +24,10 @@ from fieldtui.domain.models import AuditEntry, RecordKind, SignUp, Visit
 from fieldtui.i18n import fmt_date, fmt_datetime, t
 from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
+from fieldtui.screens.record_history import HistoryLine, history_lines
 from fieldtui.screens.record_view import (
-    HistoryLine,
     Names,
     Row,
-    history_lines,
     signup_rows,
     visit_rows,
     visit_title,

@@ -8,13 +8,8 @@ from fieldtui.domain.clock import WITA
 from fieldtui.domain.models import AuditAction, AuditEntry, FieldChange, RecordKind, Sex
 from fieldtui.domain.nik import format_nik, make_nik, mask_nik
 from fieldtui.i18n import set_language
-from fieldtui.screens.record_view import (
-    Names,
-    change_text,
-    field_label,
-    history_lines,
-    value_text,
-)
+from fieldtui.screens.record_history import change_text, field_label, history_lines, value_text
+from fieldtui.screens.record_view import Names
 
 NAMES = Names(
     officer=lambda i: {"o1": "Wayan Sudarma"}.get(i, i),
