@@ -19,9 +19,12 @@ from fieldtui.domain.models import (
     AuditEntry,
     Banjar,
     Consent,
+    Officer,
     Participant,
     Payment,
     RecordKind,
+    ReviewState,
+    Role,
     Sex,
     SignUp,
     Visit,
@@ -192,6 +195,20 @@ async def test_history_shows_the_field_diff_and_reason(app: FieldApp, store: Sto
         assert "Penghasilan: Rp1.500.000 → Rp2.000.000" in text
         # newest first
         assert text.index("· Diubah") < text.index("· Dibuat")
+
+
+async def test_a_supervisors_flag_shows_at_once(app: FieldApp, store: Store) -> None:
+    signup = make_signup(store)
+    store.create_officer(Officer(username="ayu", name="Made Ayu", role=Role.SUPERVISOR))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
+        store.use_actor("ayu")
+        store.review(RecordKind.SIGNUP, signup.id, ReviewState.HAS_ISSUES, "tanggal lahir salah")
+        await pilot.pause()
+        text = screen.shown_text()
+        assert "Made Ayu · Ditinjau" in text and "Alasan: tanggal lahir salah" in text
+        assert "Status tinjauan: Baru, belum ditinjau → Perlu perbaikan" in text
+        assert "Status tinjauan  Perlu perbaikan" in text
 
 
 async def test_nik_in_a_diff_is_masked_until_revealed(app: FieldApp, store: Store) -> None:
