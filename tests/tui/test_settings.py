@@ -252,6 +252,9 @@ def test_settings_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> No
     store.set_target("KC-BALI-DENPASAR", Period.year(2026), 22964)
 
     async def open_settings(pilot: Pilot[None]) -> None:
-        await _open(pilot)
+        screen = await _open(pilot)
+        for field in screen.query(Input):
+            field.cursor_blink = False  # a steady cursor, so the picture does not depend on time
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_settings)
