@@ -20,6 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
@@ -48,14 +49,27 @@ _WATCHED = frozenset({RecordKind.TARGET, RecordKind.BANJAR})
 def apply_preferences(app: App[Any], settings: Settings | None = None) -> Settings:
     """Apply the saved theme and stale-visit threshold to a running app; return the settings.
 
-    The language is not set here: the command line decides it before the app is built
+    Call it once the app is running (``FieldApp.on_mount``). The language is not set here:
+    the command line decides it before the app is built
     (``--lang`` and $FIELDTUI_LANG beat the saved choice; see `fieldtui.settings`).
     """
     settings = settings or load_settings()
     if settings.theme in app.available_themes:
         app.theme = settings.theme
     _apply_stale_weeks(app, settings.stale_weeks)
+    # A theme picked anywhere (the palette's theme switch too) is remembered.
+    app.theme_changed_signal.subscribe(app, partial(_remember_theme, app))
     return settings
+
+
+def _remember_theme(app: App[Any], theme: Theme) -> None:
+    saved = load_settings()
+    if saved.theme == theme.name:
+        return
+    try:
+        save_settings(replace(saved, theme=theme.name))
+    except OSError as exc:
+        app.notify(t("settings.prefs_not_saved", error=exc.strerror or str(exc)), severity="error")
 
 
 def _mode_screens(app: App[Any]) -> list[Any]:
@@ -252,6 +266,7 @@ class SettingsScreen(FieldScreen):
         )
         self._user_id = self.field_app.user.id if self.field_app.user else None
         self.field_app.store_changed.subscribe(self, self._store_changed)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one("#settings-name", Input).focus()
         self.load_targets()
 
@@ -378,6 +393,15 @@ class SettingsScreen(FieldScreen):
                 self.app.theme = value
             if value != self.settings.theme:
                 self._save_settings(replace(self.settings, theme=value))
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # Picked elsewhere (the palette): show it here without treating it as a new choice.
+        select = self.query_one("#settings-theme", Select)
+        if select.value == theme.name:
+            return
+        with select.prevent(Select.Changed):
+            select.set_options((name, name) for name in self._themes())
+            select.value = theme.name
 
     async def action_switch_language(self) -> None:
         """Bahasa Indonesia ↔ English, at once."""

@@ -150,11 +150,20 @@ async def test_language_and_theme_chosen_from_the_lists(app: FieldApp, store: St
         await pilot.pause()
         assert app.theme == "nord"
         assert screen.query_one("#settings-theme", Select).value == "nord"
+        app.theme = "ansi-dark"  # chosen elsewhere (the palette): the list follows
+        await pilot.pause()
+        assert screen.query_one("#settings-theme", Select).value == "ansi-dark"
+        assert app.theme == "ansi-dark"
+        app.theme = "nord"
+        await pilot.pause()
     assert load_settings() == Settings(language="en", theme="nord")
     again = FieldApp(store, poll_seconds=0)
-    async with again.run_test(size=(80, 24)):
+    async with again.run_test(size=(80, 24)) as again_pilot:
         assert apply_preferences(again).theme == "nord"
         assert again.theme == "nord"
+        again.theme = "gruvbox"  # e.g. from the palette's theme switch: remembered too
+        await again_pilot.pause()
+        assert load_settings().theme == "gruvbox"
 
 
 async def test_stale_weeks_saved_and_given_to_the_dashboard(app: FieldApp) -> None:
