@@ -79,9 +79,9 @@ Command = Callable[[argparse.Namespace], int]
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction[Parser]], None]]:
     # Each command module adds itself here (import inside, so `--help` stays fast).
-    from fieldtui.cli import check, iuran, share
+    from fieldtui.cli import check, demo, iuran, share
 
-    return [share.register, iuran.register, check.register]
+    return [share.register, iuran.register, check.register, demo.register]
 
 
 def build_parser() -> Parser:

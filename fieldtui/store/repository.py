@@ -22,6 +22,7 @@ from fieldtui.store.aggregates import Aggregates, ProgressLine
 from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt
+from fieldtui.store.meta import MetaMixin
 from fieldtui.store.records import RecordsMixin
 from fieldtui.store.schema import SCHEMA, Schema, prepare
 from fieldtui.store.sharing import world_accessible
@@ -40,7 +41,7 @@ _KINDS = {
 }
 
 
-class Store(SignUpsMixin, RecordsMixin, AuditMixin):
+class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin):
     """Officers, banjars, visits, sign-ups, targets, reviews, audit trail and progress."""
 
     def __init__(self, backend: Backend, *, schema: Schema = SCHEMA) -> None:
