@@ -9,26 +9,22 @@ process's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import partial
-from typing import Any
+from dataclasses import replace
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
 from fieldtui.domain.phone import format_phone, parse_phone
-from fieldtui.i18n import LANGUAGES, Lang, fmt_number, get_language, set_language, t
+from fieldtui.i18n import LANGUAGES, Lang, get_language, set_language, t
 from fieldtui.screens.base import FieldScreen
-from fieldtui.screens.dashboard import DashboardScreen
+from fieldtui.screens.preferences import apply_stale_weeks, rebuild_other_modes
 from fieldtui.screens.target_dialog import TargetDialog, region_label
+from fieldtui.screens.target_list import TargetRow, TargetTable
 from fieldtui.settings import (
     MAX_STALE_WEEKS,
     MIN_STALE_WEEKS,
@@ -44,137 +40,6 @@ from fieldtui.widgets.nav_bar import NavBar
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox")
 LANGUAGE_NAMES: dict[Lang, str] = {"id": "Bahasa Indonesia", "en": "English"}
 _WATCHED = frozenset({RecordKind.TARGET, RecordKind.BANJAR})
-
-
-def apply_preferences(app: App[Any], settings: Settings | None = None) -> Settings:
-    """Apply the saved theme and stale-visit threshold to a running app; return the settings.
-
-    Call it once the app is running (``FieldApp.on_mount``). The language is not set here:
-    the command line decides it before the app is built
-    (``--lang`` and $FIELDTUI_LANG beat the saved choice; see `fieldtui.settings`).
-    """
-    settings = settings or load_settings()
-    if settings.theme in app.available_themes:
-        app.theme = settings.theme
-    _apply_stale_weeks(app, settings.stale_weeks)
-    # A theme picked anywhere (the palette's theme switch too) is remembered.
-    app.theme_changed_signal.subscribe(app, partial(_remember_theme, app))
-    return settings
-
-
-def _remember_theme(app: App[Any], theme: Theme) -> None:
-    saved = load_settings()
-    if saved.theme == theme.name:
-        return
-    try:
-        save_settings(replace(saved, theme=theme.name))
-    except OSError as exc:
-        app.notify(t("settings.prefs_not_saved", error=exc.strerror or str(exc)), severity="error")
-
-
-def _mode_screens(app: App[Any]) -> list[Any]:
-    screens: list[Any] = []
-    for mode in app.MODES:
-        try:
-            screens.extend(app.get_screen_stack(mode))
-        except KeyError:
-            continue  # a mode not opened yet builds its screen in the current language
-    return screens
-
-
-def _apply_stale_weeks(app: App[Any], weeks: int) -> None:
-    for screen in _mode_screens(app):
-        if isinstance(screen, DashboardScreen) and screen.stale_weeks != weeks:
-            screen.stale_weeks = weeks
-            if screen.is_mounted:
-                screen.load()  # a screen still starting reads with the new value anyway
-
-
-def _with_preferences(factory: Callable[[], Screen[Any]], settings: Settings) -> Screen[Any]:
-    screen = factory()
-    if isinstance(screen, DashboardScreen):
-        screen.stale_weeks = settings.stale_weeks
-    return screen
-
-
-async def _rebuild_other_modes(app: App[Any], settings: Settings) -> None:
-    """After a language switch, let the other main screens be built again in the new language.
-
-    A mode showing just its main screen is dropped and re-added: pressing its F-key builds a
-    fresh screen (the safe way, whatever the screen sets up in on_mount). A mode with a form
-    or dialog open on top is left alone so nothing typed is lost; its footer follows at once
-    (bindings are translated when drawn), its labels when the form is closed and reopened.
-    """
-    for mode, factory in app.MODES.items():
-        if mode == app.current_mode:
-            continue
-        try:
-            stack = app.get_screen_stack(mode)
-        except KeyError:
-            continue  # not opened yet: it will be built in the new language
-        if len(stack) == 1:
-            await app.remove_mode(mode)
-            if isinstance(factory, str):
-                app.add_mode(mode, factory)
-            else:
-                app.add_mode(mode, partial(_with_preferences, factory, settings))
-        else:
-            for screen in stack:
-                screen.refresh_bindings()
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """A target as the list shows it (labels read in the worker)."""
-
-    target: Target
-    region: str
-
-
-class TargetTable(DataTable[str | Text]):
-    """The targets, one row each; Enter opens the selected one to change it.
-
-    The region column takes the width the other two leave, so the numbers stay in view on a
-    narrow terminal (long region names are cut rather than the table scrolling sideways).
-    """
-
-    BINDINGS = [Binding("enter", "select_cursor", "keys.edit_target")]
-    FIXED = 10 + 8 + 3 * 2  # period and number columns, one cell of padding each side
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.rows_shown: list[TargetRow] = []
-        self._region_width = 0
-
-    def on_mount(self) -> None:
-        self.show([])
-
-    def on_resize(self) -> None:
-        if self._wanted_width() != self._region_width:
-            self.show(self.rows_shown)
-
-    def _wanted_width(self) -> int:
-        room = self.size.width or self.app.size.width - 4
-        return max(16, min(50, room - self.FIXED - 2))
-
-    def show(self, rows: list[TargetRow]) -> None:
-        """Show ``rows``, keeping the cursor on the same line number where it can."""
-        keep = self.cursor_row
-        self.rows_shown = rows
-        self._region_width = self._wanted_width()
-        self.clear(columns=True)
-        self.add_column(t("settings.target.col_region"), key="region", width=self._region_width)
-        self.add_column(t("settings.target.col_period"), key="period", width=10)
-        self.add_column(t("settings.target.col_number"), key="number", width=8)
-        for row in rows:
-            self.add_row(
-                row.region,
-                row.target.period.key,
-                Text(fmt_number(row.target.number), justify="right"),
-                key=row.target.id,
-            )
-        if rows:
-            self.move_cursor(row=min(keep, len(rows) - 1))
 
 
 class SettingsScreen(FieldScreen):
@@ -351,7 +216,7 @@ class SettingsScreen(FieldScreen):
         if weeks != self.settings.stale_weeks:
             if not self._save_settings(replace(self.settings, stale_weeks=weeks)):
                 return
-            _apply_stale_weeks(self.app, weeks)
+            apply_stale_weeks(self.app, weeks)
         self.notify(t("settings.saved"))
 
     def _save_profile(self, name: str, phone: str | None) -> bool:
@@ -413,7 +278,7 @@ class SettingsScreen(FieldScreen):
         set_language(lang)
         self._save_settings(replace(self.settings, language=lang))
         self.field_app.update_subtitle()
-        await _rebuild_other_modes(self.app, self.settings)
+        await rebuild_other_modes(self.app, self.settings)
         await self._relabel()
 
     async def _relabel(self) -> None:

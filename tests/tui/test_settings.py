@@ -13,8 +13,10 @@ from fieldtui.app import FieldApp
 from fieldtui.domain.models import AuditAction, Banjar, Officer, Period, RecordKind
 from fieldtui.i18n import get_language
 from fieldtui.screens.dashboard import DashboardScreen
-from fieldtui.screens.settings import SettingsScreen, TargetTable, apply_preferences
+from fieldtui.screens.preferences import apply_preferences
+from fieldtui.screens.settings import SettingsScreen
 from fieldtui.screens.target_dialog import TargetDialog, find_places, parse_count
+from fieldtui.screens.target_list import TargetTable
 from fieldtui.settings import Settings, load_settings
 from fieldtui.store.errors import StoreError
 from fieldtui.store.repository import Store
