@@ -80,6 +80,23 @@ def _pin_sign_in(store: Store, username: str) -> str | None:
     return t("auth.pin_refused", username=username)
 
 
+def _demo(store: Store) -> tuple[str, dt.date]:
+    """Build the demo in ``store`` on first use; who it signs in, and its day.
+
+    The store is opened once: a demo store is kept as it is, an empty one is filled, one holding
+    real data is refused (`DemoRefused`).
+    """
+    from fieldtui.exchange.demo import DEMO_OFFICER, build_demo
+    from fieldtui.exchange.demo_signups import DEMO_DAY
+
+    if store.is_empty and not store.read_only:
+        sys.stderr.write(t("app.demo_building", path=str(store.path)) + "\n")
+    if not store.read_only:
+        build_demo(store)
+    # The demo is the drive as it stood on the carnival's last day, 17 Aug 2017.
+    return DEMO_OFFICER.username, DEMO_DAY
+
+
 def run(args: argparse.Namespace, path: Path) -> int:
     """Open the store, sign in and run the app; the exit code."""
     low_bandwidth = bool(args.low_bandwidth) or os.environ.get("FIELDTUI_LOW_BANDWIDTH") == "1"
@@ -89,25 +106,15 @@ def run(args: argparse.Namespace, path: Path) -> int:
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
     from fieldtui.app import make_app
 
-    demo_user: str | None = None
-    demo_day: dt.date | None = None
-    if args.demo:
-        from fieldtui.exchange.demo import DEMO_OFFICER, ensure_demo_store
-        from fieldtui.exchange.demo_signups import DEMO_DAY
-
-        if not path.exists():
-            sys.stderr.write(t("app.demo_building", path=str(path)) + "\n")
-        try:
-            ensure_demo_store(path)
-        except StoreError as exc:
-            return _fail(exc.message())
-        demo_user = DEMO_OFFICER.username
-        demo_day = DEMO_DAY  # the demo is the drive as it stood on the carnival's last day
     opened = open_store(path, read_only=bool(args.read_only))
     if isinstance(opened, str):
         return _fail(opened)
     with opened as store:
+        demo_user: str | None = None
+        demo_day: dt.date | None = None
         try:
+            if args.demo:
+                demo_user, demo_day = _demo(store)
             refusal = sign_in(store, user=args.user, demo_user=demo_user)
         except StoreError as exc:
             refusal = exc.message()

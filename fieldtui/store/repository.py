@@ -21,7 +21,7 @@ from fieldtui.store import indexes as ix
 from fieldtui.store.aggregates import Aggregates, ProgressLine
 from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
-from fieldtui.store.errors import StoreCorrupt
+from fieldtui.store.errors import StoreCorrupt, StoreReadOnly
 from fieldtui.store.meta import MetaMixin
 from fieldtui.store.records import RecordsMixin
 from fieldtui.store.schema import SCHEMA, Schema, prepare
@@ -76,6 +76,15 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin):
         left exactly as it was. Writable opens take a backup at most once a day.
         """
         path = Path(path)
+        if not read_only:
+            # A first start on a fresh machine: the per-user data folder may not exist yet.
+            # 0700: what lives in it is personal data (UU 27/2022).
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreReadOnly(
+                    "store.error.io", path=str(path), detail=exc.strerror or str(exc)
+                ) from exc
         try:
             backend = EngineBackend(
                 path, read_only=read_only, lock_timeout=lock_timeout, create=not read_only

@@ -53,8 +53,10 @@ def stored_version(backend: Backend) -> int | None:
 def _stamp(backend: Backend, version: int) -> None:
     meta = backend.tables().get(ix.META, {})
     doc = {"schema_version": version, "written_by": __version__, "at": clock.now().isoformat()}
-    if meta:
-        backend.replace(ix.META, int(next(iter(meta))), doc)
+    # The version document, wherever it is: _meta holds other documents too (the demo marker).
+    found = next((key for key, old in meta.items() if "schema_version" in old), None)
+    if found is not None:
+        backend.replace(ix.META, int(found), doc)
     else:
         backend.insert(ix.META, doc)
 
