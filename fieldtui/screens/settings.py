@@ -78,7 +78,7 @@ class SettingsScreen(FieldScreen):
             )
             yield FormField(
                 t("settings.profile.phone"),
-                Input(phone, placeholder="0812-3456-789", id="settings-phone", max_length=24),
+                Input(phone, placeholder="08xx-xxxx-xxxx", id="settings-phone", max_length=24),
                 id="field-phone",
             )
             yield Static(t("settings.display.title"), classes="settings-section")

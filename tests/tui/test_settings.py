@@ -269,3 +269,15 @@ def test_settings_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> No
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_settings)
+
+
+def test_settings_targets_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> None:
+    store.set_target(SESETAN, Period.year(2026), 2000)
+    store.set_target("51.71.04.2008", Period.month(2026, 11), 90)
+
+    async def to_the_targets(pilot: Pilot[None]) -> None:
+        screen = await _open(pilot)
+        screen.query_one(TargetTable).focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_the_targets)
