@@ -8,7 +8,6 @@ opens the registration under the cursor.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from textual import on, work
@@ -29,35 +28,35 @@ from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.paged_table import Cell, Column, PagedTable
 
 PAGE_SIZE = 50
-# Fixed widths that fit 80 columns with the cell padding; the name takes what is left.
-_FIXED = (("date", 8), ("nik", 16), ("desa", 8), ("occupation", 8), ("paid", 5), ("state", 8))
+# Fixed widths that fit 80 columns with the cell padding; the name takes what is left. Below
+# 80 columns desa and occupation go (the line under the table still shows them).
+_WIDTHS = {"date": 8, "nik": 16, "desa": 8, "occupation": 8, "paid": 5, "state": 8}
+_ORDER = ("date", "name", "nik", "desa", "occupation", "paid", "state")
+_NARROW = frozenset({"desa", "occupation"})
 _MIN_NAME = 12
 
 
 def columns(width: int) -> list[Column]:
     """The table's columns for a terminal ``width`` columns wide."""
-    used = sum(w + 2 for _, w in _FIXED) + 2 + 1  # cell padding, name padding, scrollbar
-    name = max(_MIN_NAME, width - used)
-    widths = dict(_FIXED)
-    order = ("date", "name", "nik", "desa", "occupation", "paid", "state")
-    return [
-        Column(key, f"signups.col.{key}", name if key == "name" else widths[key]) for key in order
-    ]
+    keys = [k for k in _ORDER if width >= 80 or k not in _NARROW]
+    fixed = sum(_WIDTHS[k] + 2 for k in keys if k != "name")
+    name = max(_MIN_NAME, width - fixed - 2 - 1)  # the name's own padding, the scrollbar
+    return [Column(k, f"signups.col.{k}", name if k == "name" else _WIDTHS[k]) for k in keys]
 
 
-def row_cells(signup: SignUp) -> list[Cell]:
-    """One sign-up as table cells (NIK masked)."""
+def row_cells(signup: SignUp) -> dict[str, Cell]:
+    """One sign-up as table cells by column key (NIK masked)."""
     person = signup.participant
     desa = gazetteer().get(signup.desa_code)
-    return [
-        signup.registered_on.strftime("%d-%m-%y"),
-        person.name,
-        mask_nik(person.nik),
-        desa.short_name if desa else signup.desa_code,
-        occupations.label(person.occupation_code) if person.occupation_code else "—",
-        t("signups.paid.yes") if signup.is_paid else t("signups.paid.no"),
-        t(f"signups.state.{signup.review_state.value}"),
-    ]
+    return {
+        "date": signup.registered_on.strftime("%d-%m-%y"),
+        "name": person.name,
+        "nik": mask_nik(person.nik),
+        "desa": desa.short_name if desa else signup.desa_code,
+        "occupation": occupations.label(person.occupation_code) if person.occupation_code else "—",
+        "paid": t("signups.paid.yes") if signup.is_paid else t("signups.paid.no"),
+        "state": t(f"signups.state.{signup.review_state.value}"),
+    }
 
 
 def detail_text(signup: SignUp) -> str:
@@ -149,8 +148,9 @@ class SignUpsScreen(FieldScreen):
         page = loaded.page
         self.rows = {signup.id: signup for signup in page.items}
         table = self.query_one(PagedTable)
+        keys = [column.key for column in table.columns_spec]
         table.show_page(
-            [(signup.id, row_cells(signup)) for signup in page.items],
+            [(signup.id, [row_cells(signup)[k] for k in keys]) for signup in page.items],
             offset=page.offset,
             total=page.total,
             cursor_at_end=loaded.cursor_at_end,
@@ -205,8 +205,9 @@ class SignUpsScreen(FieldScreen):
         if key is None:
             return
         # Imported late: the record screen imports the form and this list's helpers.
-        module = importlib.import_module("fieldtui.screens.record_detail")
-        self.app.push_screen(module.RecordDetailScreen(RecordKind.SIGNUP, key))
+        from fieldtui.screens.record_detail import RecordDetailScreen
+
+        self.app.push_screen(RecordDetailScreen(RecordKind.SIGNUP, key))
 
     def action_focus_search(self) -> None:
         """Put the cursor in the search box."""

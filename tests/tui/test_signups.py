@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from fieldtui.app import FieldApp
 from fieldtui.domain.models import Payment
 from fieldtui.i18n import set_language
+from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.screens.signups import SignUpsScreen
 from fieldtui.store.repository import Store
@@ -143,15 +144,15 @@ def fill_store_more(store: Store) -> None:
     store.create_signup(make_signup(store.actor.id, serial=99, name="Ni Komang Ayu"))
 
 
-async def test_enter_opens_the_record(app: FieldApp, store: Store, monkeypatch: Any) -> None:
+async def test_enter_opens_the_record(app: FieldApp, store: Store) -> None:
     fill_store(store, 2)
-    opened: list[str] = []
-    monkeypatch.setattr(SignUpsScreen, "action_open_signup", lambda self: opened.append("x"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_list(app, pilot)
+        screen = await open_list(app, pilot)
+        newest = screen.query_one(PagedTable).current_key
         await pilot.press("enter")
         await pilot.pause()
-    assert opened
+        assert isinstance(app.screen, RecordDetailScreen)
+        assert app.screen.record_id == newest
 
 
 async def test_english_labels(app: FieldApp, store: Store) -> None:
