@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -47,7 +47,6 @@ class BanjarDialog(FieldModal[Banjar | None]):
         super().__init__()
         self.desa_code = desa_code
         self.initial_name = name
-        self._saving = False
 
     def compose(self) -> ComposeResult:
         region = gazetteer().get(self.desa_code)
@@ -105,9 +104,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
         return " ".join(self.query_one(selector, Input).value.split())
 
     def action_save(self) -> None:
-        """Check the name, then save the banjar (in a worker: the store may wait for its lock)."""
-        if self._saving:
-            return
+        """Check the name against the desa's banjars, then save it."""
         name = self._value("#banjar-name")
         field = self.query_one("#field-banjar-name", FormField)
         existing = [banjar.name for banjar in self.store.banjars(self.desa_code)]
@@ -124,24 +121,17 @@ class BanjarDialog(FieldModal[Banjar | None]):
             head_title=title if isinstance(title, str) else "",
             notes=self._value("#banjar-notes"),
         )
-        self._saving = True
-        self._create(banjar)
-
-    @work(thread=True, exclusive=True, group="banjar-save")
-    def _create(self, banjar: Banjar) -> None:
-        try:
+        try:  # on the UI thread: see VisitFormScreen._begin_save
             saved = self.store.create_banjar(banjar)
         except StoreError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self._failed(exc)
         else:
-            self.app.call_from_thread(self._saved, saved)
+            self._saved(saved)
 
     def _failed(self, exc: StoreError) -> None:
-        self._saving = False
         self.query_one("#field-banjar-name", FormField).show(exc.message(), Tone.ERROR)
 
     def _saved(self, banjar: Banjar) -> None:
-        self._saving = False
         self.notify(t("visits.banjar.saved", name=banjar.name), timeout=4)
         self.dismiss(banjar)
 

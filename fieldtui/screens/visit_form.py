@@ -6,14 +6,14 @@ import dataclasses
 import datetime as dt
 import re
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from fieldtui.domain import clock
-from fieldtui.domain.models import Banjar, Visit, VisitType
+from fieldtui.domain.models import Banjar, RecordKind, Visit, VisitType
 from fieldtui.domain.regions import branches
 from fieldtui.i18n import t
 from fieldtui.screens.banjar_dialog import BanjarDialog
@@ -66,7 +66,7 @@ class VisitFormScreen(FieldPage[Visit | None]):
         self._banjar_value = NO_BANJAR  # the choice last acted on (see _banjar_changed)
         self._before_add = NO_BANJAR
         self._auto = ("", "")  # counterpart name and role last filled in from a banjar
-        self._saving = False
+        self._current_touched = False  # the officer set "make current" themselves
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -169,12 +169,35 @@ class VisitFormScreen(FieldPage[Visit | None]):
     def on_mount(self) -> None:
         visit = self.visit
         self.sub_title = t("visits.form.title_edit" if visit else "visits.form.title_new")
+        self.field_app.store_changed.subscribe(self, self._store_changed)
         if visit is None:
             self.query_one(VillagePicker).focus()
             return
         self._load_banjars(visit.desa_code, visit.banjar_id or NO_BANJAR)
         # The evening edit is "how many came, when do we come back": start there.
         self.query_one("#visit-attendees", Input).focus()
+
+    def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
+        # A banjar added elsewhere (another window, a merge) shows up in the list. Later, not
+        # now: this may be called while a poller thread holds the store and waits for us.
+        if RecordKind.BANJAR in kinds:
+            self.call_later(self._reload_banjars)
+
+    def _reload_banjars(self) -> None:
+        if self.is_attached and self._banjar_value != ADD_BANJAR:
+            self._load_banjars(self.desa_code, self._banjar_value)
+
+    @on(Input.Changed, "#visit-date")
+    def _date_typed(self, event: Input.Changed) -> None:
+        # A new visit dated today becomes the current one unless the officer said otherwise.
+        if self.visit is None and not self._current_touched:
+            day = self.query_one("#visit-date", DateInput).date
+            self.query_one("#visit-current", Checkbox).value = day == self.field_app.today()
+
+    @on(Checkbox.Changed, "#visit-current")
+    def _current_ticked(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.has_focus:
+            self._current_touched = True
 
     # -- desa and banjar -------------------------------------------------------------------
 
@@ -254,6 +277,7 @@ class VisitFormScreen(FieldPage[Visit | None]):
 
     def action_toggle_current(self) -> None:
         """Tick or untick "make this the current visit"."""
+        self._current_touched = True
         self.query_one("#visit-current", Checkbox).toggle()
 
     # -- saving ----------------------------------------------------------------------------
@@ -326,8 +350,6 @@ class VisitFormScreen(FieldPage[Visit | None]):
 
     def action_save(self) -> None:
         """Save a valid form (an edit asks for a reason first)."""
-        if self._saving:
-            return
         visit = self._collect()
         if visit is None:
             return
@@ -343,30 +365,24 @@ class VisitFormScreen(FieldPage[Visit | None]):
             )
 
     def _begin_save(self, visit: Visit, reason: str) -> None:
-        self._saving = True
-        self._status(t("visits.form.saving"))
-        self._write(visit, reason)
-
-    @work(thread=True, exclusive=True, group="visit-save")
-    def _write(self, visit: Visit, reason: str) -> None:
-        # In a worker: a save may wait for another process's lock or a slow disk.
+        # On the UI thread, like every save here: the store calls its change listeners while
+        # it holds its lock, and listeners hop to this thread, so a save from a worker could
+        # wait on a screen that is itself waiting for the store.
         try:
             if self.visit is None:
                 saved = self.store.create_visit(visit)
             else:
                 saved = self.store.update_visit(visit, reason=reason)
         except StoreError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self._failed(exc)
         else:
-            self.app.call_from_thread(self._finish, saved, changed=True)
+            self._finish(saved, changed=True)
 
     def _failed(self, exc: StoreError) -> None:
-        self._saving = False
         self._status(exc.message(), error=True)
         self.notify(exc.message(), severity="error", timeout=8)
 
     def _finish(self, saved: Visit, *, changed: bool) -> None:
-        self._saving = False
         app = self.field_app
         make_current = self.query_one("#visit-current", Checkbox).value
         was_current = app.current_visit is not None and app.current_visit.id == saved.id

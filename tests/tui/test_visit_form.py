@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from fieldtui.app import FieldApp
 from fieldtui.domain.models import Banjar, Visit, VisitType
@@ -20,6 +20,7 @@ from fieldtui.screens.visits import VisitsScreen
 from fieldtui.store.errors import DiskFull
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.village_picker import VillagePicker
 from tests.builders import SESETAN, make_visit
 
 
@@ -37,6 +38,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 async def open_new_form(pilot: Pilot[None]) -> VisitFormScreen:
+    """Kunjungan (F3), then Ctrl+N: the way an officer gets there."""
     await pilot.press("f3")
     await settle(pilot)
     await pilot.press("ctrl+n")
@@ -44,6 +46,23 @@ async def open_new_form(pilot: Pilot[None]) -> VisitFormScreen:
     screen = pilot.app.screen
     assert isinstance(screen, VisitFormScreen)
     return screen
+
+
+async def open_form(pilot: Pilot[None], visit: Visit | None = None) -> VisitFormScreen:
+    """The form pushed straight away (quicker, for tests about the form itself)."""
+    form = VisitFormScreen(visit)
+    await pilot.app.push_screen(form)
+    await pilot.pause()
+    return form
+
+
+async def pick_sesetan(pilot: Pilot[None], form: VisitFormScreen) -> None:
+    """Type "sesetan" in the desa field at once and take the first match with Enter."""
+    form.query_one(VillagePicker).query_one(Input).value = "sesetan"
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert form.desa_code == SESETAN
 
 
 def field(screen: Any, name: str) -> FormField:
@@ -97,9 +116,8 @@ async def test_log_a_visit_with_a_banjar_added_on_the_spot(app: FieldApp, store:
 async def test_add_banjar_from_the_list_of_banjars(app: FieldApp, store: Store) -> None:
     store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Kelod"))
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
-        await pilot.press(*"sesetan", "enter")
-        await pilot.pause()
+        form = await open_form(pilot)
+        await pick_sesetan(pilot, form)
         select = form.query_one("#visit-banjar", Select)
         assert app.focused is select  # picking the desa moves on to its banjars
         await pilot.press("enter", "end", "enter")  # the last entry: add a banjar
@@ -115,8 +133,8 @@ async def test_add_banjar_from_the_list_of_banjars(app: FieldApp, store: Store) 
 
 async def test_bad_date_and_time_are_refused_and_kept(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
-        await pilot.press(*"sesetan", "enter")
+        form = await open_form(pilot)
+        await pick_sesetan(pilot, form)
         form.query_one("#visit-date", Input).value = "31-02-2026"
         form.query_one("#visit-time", Input).value = "25.70"
         await pilot.press("ctrl+s")
@@ -129,9 +147,23 @@ async def test_bad_date_and_time_are_refused_and_kept(app: FieldApp, store: Stor
     assert store.list_visits().total == 0
 
 
+async def test_a_visit_dated_another_day_is_not_made_current(app: FieldApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        current = form.query_one("#visit-current", Checkbox)
+        assert current.value is True
+        form.query_one("#visit-date", Input).value = "23-11-2026"
+        await pilot.pause()
+        assert current.value is False
+        await pilot.press("ctrl+t")
+        form.query_one("#visit-date", Input).value = "22-11-2026"
+        await pilot.pause()
+        assert current.value is True  # the officer's own choice stays
+
+
 async def test_missing_desa_and_early_follow_up_are_refused(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+        form = await open_form(pilot)
         form.query_one("#visit-follow-up", Input).value = "01-11-2026"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -143,8 +175,9 @@ async def test_missing_desa_and_early_follow_up_are_refused(app: FieldApp, store
 async def test_duplicate_banjar_is_refused_with_the_reason(app: FieldApp, store: Store) -> None:
     store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Kaja"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_new_form(pilot)
-        await pilot.press(*"sesetan", "enter", "ctrl+b")
+        form = await open_form(pilot)
+        await pick_sesetan(pilot, form)
+        await pilot.press("ctrl+b")
         await pilot.pause()
         await pilot.press(*"BR. KAJA", "enter")
         await settle(pilot)
@@ -164,8 +197,8 @@ async def test_save_error_is_shown_and_the_form_kept(
 
     monkeypatch.setattr(store, "create_visit", disk_full)
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
-        await pilot.press(*"sesetan", "enter")
+        form = await open_form(pilot)
+        await pick_sesetan(pilot, form)
         form.query_one("#visit-counterpart", Input).value = "I Made Sukadana"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -192,14 +225,14 @@ async def test_evening_edit_attendees_and_follow_up(app: FieldApp, store: Store)
         await pilot.press(*"35", "tab", *"01-12-2026", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EditReasonDialog)
-        await pilot.press(*"dihitung setelah acara", "enter")
+        await pilot.press(*"recount", "enter")
         await settle(pilot)
         assert isinstance(app.screen, VisitsScreen)
 
     saved = store.get_visit(visit.id)
     assert saved.attendees == 35 and saved.follow_up_on == dt.date(2026, 12, 1)
     last = store.history(visit.id)[-1]
-    assert last.reason == "dihitung setelah acara"
+    assert last.reason == "recount"
     changes = {change.field: (change.before, change.after) for change in last.changes}
     assert changes["attendees"] == (0, 35)
     assert changes["follow_up_on"] == (None, "2026-12-01")
@@ -225,7 +258,7 @@ async def test_edit_cancelled_at_the_reason_saves_nothing(app: FieldApp, store: 
 async def test_form_in_english(app: FieldApp) -> None:
     set_language("en")
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+        form = await open_form(pilot)
         assert field(form, "attendees").label_text == "Attendees"
         assert str(form.query_one("#visit-title").render()) == "New visit"
         type_select = form.query_one("#visit-type", Select)
@@ -236,9 +269,8 @@ async def test_form_in_english(app: FieldApp) -> None:
 
 def test_visit_form_snapshot(snap_compare: Any, app: FieldApp) -> None:
     async def new_visit(pilot: Pilot[None]) -> None:
-        form = await open_new_form(pilot)
+        form = await open_form(pilot)
         form.query_one("#visit-time", Input).value = "19.05"
-        await pilot.press(*"sesetan", "enter")
-        await pilot.pause()
+        await pick_sesetan(pilot, form)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=new_visit)
