@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
@@ -17,6 +18,7 @@ from fieldtui.i18n import fmt_money, set_language
 from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.screens.signups import SignUpsScreen
+from fieldtui.store.errors import StoreLocked
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.occupation_picker import OccupationPicker
@@ -152,7 +154,8 @@ async def test_duplicate_nik_shows_the_record_and_blocks(app: FieldApp, store: S
         assert app.screen.record_id == existing.id
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is form
+        back: object = app.screen
+        assert back is form
         await fill(form, pilot, nik=existing.participant.nik)
         await tick_consent(form, pilot)
         await pilot.press("ctrl+s")
@@ -186,6 +189,26 @@ async def test_consent_is_required(app: FieldApp, store: Store) -> None:
         assert form.focused is form.query_one("#signup-consent", Checkbox)
         assert form.query_one("#signup-nik", Input).value == NIK  # everything typed is kept
     assert store.find_by_nik(NIK) is None
+
+
+async def test_store_error_is_shown_and_the_form_kept(
+    app: FieldApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(signup: object) -> None:
+        raise StoreLocked()
+
+    monkeypatch.setattr(store, "create_signup", locked)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill(form, pilot)
+        await tick_consent(form, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        status = str(form.query_one("#signup-status", Static).content)
+        assert status == StoreLocked().message()
+        assert form.query_one("#signup-nik", Input).value == NIK
+        assert form.query_one("#signup-name", Input).value == "Ni Kadek Sari"
+        assert form.values().consent
 
 
 async def test_paid_now_records_the_payment(app: FieldApp, store: Store) -> None:
@@ -308,15 +331,23 @@ async def test_english_labels(app: FieldApp) -> None:
         assert "Save" in descriptions and "Back" in descriptions
 
 
+def _steady(form: SignUpFormScreen) -> None:
+    for field in form.query(Input):
+        field.cursor_blink = False  # a steady cursor, so the picture does not depend on time
+
+
 async def _open_empty(pilot: Pilot[None]) -> None:
-    await open_form(pilot.app, pilot)  # type: ignore[arg-type]
+    form = await open_form(pilot.app, pilot)  # type: ignore[arg-type]
+    _steady(form)
+    await pilot.pause()
 
 
 async def _open_filled(pilot: Pilot[None]) -> None:
     form = await open_form(pilot.app, pilot)  # type: ignore[arg-type]
-    await type_person(pilot)
+    await fill(form, pilot)
     await tick_consent(form, pilot)
     form.query_one("#signup-income", Input).focus()
+    _steady(form)
     await pilot.pause()
 
 
