@@ -25,17 +25,27 @@ from fieldtui.domain import clock
 from fieldtui.domain.models import Officer, RecordKind, Visit
 from fieldtui.i18n import t
 from fieldtui.screens.base import translate_bindings
+from fieldtui.screens.calculator import CalculatorScreen
 from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen
+from fieldtui.screens.settings import SettingsScreen
+from fieldtui.screens.signups import SignUpsScreen
+from fieldtui.screens.switch_user import SwitchUserDialog
+from fieldtui.screens.visits import VisitsScreen
 from fieldtui.store.errors import StoreError
 from fieldtui.store.repository import Store
+from fieldtui.widgets.nav_bar import NavBar
 
 POLL_SECONDS = 1.0
 
 # Main screens by mode name, with the F-key that opens each and its i18n label.
 SCREENS: dict[str, tuple[str, str, Callable[[], Screen[Any]]]] = {
     "capaian": ("f2", "keys.dashboard", DashboardScreen),
+    "kunjungan": ("f3", "keys.visits", VisitsScreen),
+    "pendaftaran": ("f4", "keys.signups", SignUpsScreen),
+    "kalkulator": ("f5", "keys.calculator", CalculatorScreen),
+    "pengaturan": ("f6", "keys.settings", SettingsScreen),
 }
 
 
@@ -50,10 +60,12 @@ class FieldApp(App[None]):
     DEFAULT_MODE = "capaian"
     BINDINGS = [
         Binding("f1", "help", "keys.help"),
+        # Shown in the NavBar at the top of every main screen, not in the footer.
         *(
-            Binding(key, f"app.switch_mode('{name}')", label)
+            Binding(key, f"app.switch_mode('{name}')", label, show=False)
             for name, (key, label, _) in SCREENS.items()
         ),
+        Binding("ctrl+u", "switch_user", "keys.switch_user"),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
@@ -73,6 +85,8 @@ class FieldApp(App[None]):
         self.poll_seconds = poll_seconds
         self.fixed_today = fixed_today
         self.current_visit: Visit | None = None  # sign-ups attach to it by default
+        self.nav_items = [(key.upper(), label, name) for name, (key, label, _) in SCREENS.items()]
+        self.nav_status = ""
         self.store_changed: Signal[frozenset[RecordKind]] = Signal(self, "store_changed")
         if low_bandwidth:
             self.animation_level = "none"
@@ -99,7 +113,7 @@ class FieldApp(App[None]):
 
     def update_subtitle(self) -> None:
         """'Wayan Sudarma · petugas' (+ demo / read-only), in the current language."""
-        parts = []
+        parts: list[str] = []
         if self.user is not None:
             parts.append(f"{self.user.name} · {t('role.' + self.user.role.value)}")
         if self.store.read_only:
@@ -107,6 +121,9 @@ class FieldApp(App[None]):
         if self.demo:
             parts.append(t("app.demo"))
         self.sub_title = " · ".join(parts) or t("app.subtitle")
+        self.nav_status = self.sub_title
+        for bar in self.screen.query(NavBar):
+            bar.refresh()
 
     def _first_user_created(self, officer: Officer | None) -> None:
         if officer is None:
@@ -140,6 +157,19 @@ class FieldApp(App[None]):
         """Show the keys of the current screen."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_switch_user(self) -> None:
+        """Act as another user of this store (with that user's PIN)."""
+        if not isinstance(self.screen, SwitchUserDialog):
+            self.push_screen(SwitchUserDialog(), self._user_switched)
+
+    def _user_switched(self, officer: Officer | None) -> None:
+        if officer is None:
+            return
+        self.current_visit = None  # a visit belongs to the officer who logged it
+        self.update_subtitle()
+        self.notify(t("switch_user.done", name=officer.name))
+        self.store_changed.publish(frozenset(RecordKind))  # what each screen may show changes
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action that has a key, translated, plus the theme switch."""
