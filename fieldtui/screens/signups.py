@@ -81,6 +81,12 @@ def detail_text(signup: SignUp) -> str:
     )
 
 
+class SignUpTable(PagedTable):
+    """The list's table: Enter (open the registration) is shown in the footer."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "keys.signup_open")]
+
+
 @dataclass(frozen=True)
 class Loaded:
     """One page read in the worker, with the search it answers."""
@@ -111,7 +117,7 @@ class SignUpsScreen(FieldScreen):
             with Horizontal(id="signups-bar"):
                 yield Input(placeholder=t("signups.search_placeholder"), id="signups-search")
                 yield Static("", id="signups-position")
-            yield PagedTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="signups-table")
+            yield SignUpTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="signups-table")
             yield Static("", id="signups-detail")
         yield Footer()
 

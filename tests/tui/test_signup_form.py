@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from fieldtui.app import FieldApp
 from fieldtui.domain.contributions import contribution_for
-from fieldtui.domain.models import AuditAction, Payment, PaymentMethod, Sex
+from fieldtui.domain.models import AuditAction, BpuCategory, Payment, PaymentMethod, Sex
 from fieldtui.domain.nik import make_nik
 from fieldtui.i18n import fmt_money, set_language
 from fieldtui.screens.record_detail import RecordDetailScreen
@@ -132,6 +132,38 @@ async def test_invalid_nik_is_explained_and_nothing_saved(app: FieldApp, store: 
         await pilot.pause()
         assert form.focused is nik  # sent back to the field at fault
     assert store.list_signups().total == 0
+
+
+async def test_nik_from_outside_bali_warns_but_saves(app: FieldApp, store: Store) -> None:
+    jakarta = "3171014708900001"
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill(form, pilot, nik=jakarta)
+        assert "luar Bali" in message(form, "nik")
+        assert form.query_one("#field-nik", FormField).tone is Tone.WARNING
+        await tick_consent(form, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert store.find_by_nik(jakarta) is not None
+
+
+async def test_employer_must_take_jht(app: FieldApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill(form, pilot)
+        form.query_one("#signup-category").value = BpuCategory.PEMBERI_KERJA  # type: ignore[attr-defined]
+        await pilot.pause()
+        jht = form.query_one("#signup-jht", Checkbox)
+        assert jht.value and jht.disabled
+        expected = contribution_for(1_500_000, on=TODAY, category=BpuCategory.PEMBERI_KERJA)
+        shown = str(form.query_one("#signup-contribution", Static).content)
+        assert fmt_money(expected.monthly_rp) in shown and "JHT" in shown
+        await tick_consent(form, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = store.find_by_nik(NIK)
+    assert saved is not None and saved.jht and saved.category is BpuCategory.PEMBERI_KERJA
+    assert saved.monthly_contribution_rp == expected.monthly_rp
 
 
 async def test_duplicate_nik_shows_the_record_and_blocks(app: FieldApp, store: Store) -> None:
