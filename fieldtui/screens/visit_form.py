@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -178,14 +178,19 @@ class VisitFormScreen(FieldPage[Visit | None]):
         self.query_one("#visit-attendees", Input).focus()
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
-        # A banjar added elsewhere (another window, a merge) shows up in the list. Later, not
-        # now: this may be called while a poller thread holds the store and waits for us.
-        if RecordKind.BANJAR in kinds:
-            self.call_later(self._reload_banjars)
+        # A banjar added elsewhere (another window, a merge) shows up in the list. Read in a
+        # worker: this may be called while the store's poller holds the store.
+        if RecordKind.BANJAR in kinds and self.desa_code is not None:
+            self._reread_banjars(self.desa_code)
 
-    def _reload_banjars(self) -> None:
-        if self.is_attached and self._banjar_value != ADD_BANJAR:
-            self._load_banjars(self.desa_code, self._banjar_value)
+    @work(thread=True, exclusive=True, group="visit-banjars")
+    def _reread_banjars(self, desa_code: str) -> None:
+        banjars = self.store.banjars(desa_code)
+        self.app.call_from_thread(self._banjars_reread, desa_code, banjars)
+
+    def _banjars_reread(self, desa_code: str, banjars: list[Banjar]) -> None:
+        if desa_code == self.desa_code and self._banjar_value != ADD_BANJAR:
+            self._show_banjars(banjars, self._banjar_value)
 
     @on(Input.Changed, "#visit-date")
     def _date_typed(self, event: Input.Changed) -> None:
@@ -207,7 +212,9 @@ class VisitFormScreen(FieldPage[Visit | None]):
         return self.query_one(VillagePicker).code
 
     def _load_banjars(self, desa_code: str | None, choose: str = NO_BANJAR) -> None:
-        banjars = self.store.banjars(desa_code) if desa_code else []
+        self._show_banjars(self.store.banjars(desa_code) if desa_code else [], choose)
+
+    def _show_banjars(self, banjars: list[Banjar], choose: str) -> None:
         self._banjars = {banjar.id: banjar for banjar in banjars}
         if choose not in self._banjars:
             choose = NO_BANJAR

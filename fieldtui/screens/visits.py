@@ -152,17 +152,25 @@ class VisitsScreen(FieldScreen):
         """Read a page again (in a worker; the table updates when it arrives)."""
         table = self.query_one(PagedTable)
         start = table.page_offset if offset is None else offset
-        self._read(self.where, start, keep, at_end)
+        self._read(self.where, start, keep, at_end, self.field_app.current_visit)
 
     @work(thread=True, exclusive=True, group="visits")
-    def _read(self, where: RecordFilter, offset: int, keep: str | None, at_end: bool) -> None:
+    def _read(
+        self,
+        where: RecordFilter,
+        offset: int,
+        keep: str | None,
+        at_end: bool,
+        current: Visit | None,
+    ) -> None:
+        # Every read of the store happens here, off the UI thread.
         store = self.store
         page = store.list_visits(where, offset=offset, limit=PAGE_SIZE)
         if not page.items and offset > 0:  # the list shrank under us: show its last page
             offset = max(0, (page.total - 1) // PAGE_SIZE * PAGE_SIZE)
             page = store.list_visits(where, offset=offset, limit=PAGE_SIZE)
         names: dict[str, str] = {}
-        for visit in page.items:
+        for visit in [*page.items, *([current] if current else [])]:
             if visit.banjar_id and visit.banjar_id not in names:
                 try:
                     names[visit.banjar_id] = store.get_banjar(visit.banjar_id).name
@@ -212,14 +220,9 @@ class VisitsScreen(FieldScreen):
         self.refresh_bindings()
 
     def _banjar_name(self, visit: Visit) -> str:
-        if not visit.banjar_id:
+        if not visit.banjar_id or self.loaded is None:
             return ""
-        if self.loaded is not None and visit.banjar_id in self.loaded.banjar_names:
-            return self.loaded.banjar_names[visit.banjar_id]
-        try:
-            return self.store.get_banjar(visit.banjar_id).name
-        except StoreError:
-            return ""
+        return self.loaded.banjar_names.get(visit.banjar_id, "")
 
     def _show_detail(self) -> None:
         detail = self.query_one("#visits-detail", Static)
@@ -250,7 +253,9 @@ class VisitsScreen(FieldScreen):
 
     @on(PagedTable.PageRequested)
     def _page_requested(self, message: PagedTable.PageRequested) -> None:
-        self._read(self.where, message.offset, None, message.cursor_at_end)
+        self._read(
+            self.where, message.offset, None, message.cursor_at_end, self.field_app.current_visit
+        )
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_detail()

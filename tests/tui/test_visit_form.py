@@ -131,6 +131,16 @@ async def test_add_banjar_from_the_list_of_banjars(app: FieldApp, store: Store) 
         assert select.value == store.banjars(SESETAN)[0].id
 
 
+async def test_a_banjar_added_elsewhere_joins_the_list(app: FieldApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        await pick_sesetan(pilot, form)
+        store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Kelod"))  # another window
+        await settle(pilot)
+        select = form.query_one("#visit-banjar", Select)
+        assert [str(prompt) for prompt, _ in select._options][1] == "Banjar Kelod"
+
+
 async def test_bad_date_and_time_are_refused_and_kept(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot)
