@@ -29,6 +29,7 @@ from fieldtui.screens.calculator import CalculatorScreen
 from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen
+from fieldtui.screens.preferences import apply_preferences
 from fieldtui.screens.settings import SettingsScreen
 from fieldtui.screens.signups import SignUpsScreen
 from fieldtui.screens.switch_user import SwitchUserDialog
@@ -65,7 +66,7 @@ class FieldApp(App[None]):
             Binding(key, f"app.switch_mode('{name}')", label, show=False)
             for name, (key, label, _) in SCREENS.items()
         ),
-        Binding("ctrl+u", "switch_user", "keys.switch_user"),
+        Binding("ctrl+u", "switch_user", "keys.switch_user", show=False),  # help and palette
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
@@ -110,6 +111,7 @@ class FieldApp(App[None]):
             self.set_interval(self.poll_seconds, self._poll_store)
         if self.user is None and not self.store.read_only:
             self.push_screen(FirstRunScreen(), self._first_user_created)
+        apply_preferences(self)  # the saved theme and stale-visit threshold
 
     def update_subtitle(self) -> None:
         """'Wayan Sudarma · petugas' (+ demo / read-only), in the current language."""

@@ -21,9 +21,10 @@ def _indonesian_by_default() -> Iterator[None]:
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep every test away from the real per-user data folder and $FIELDTUI_DB."""
+    """Keep every test away from the real per-user data and settings folders and $FIELDTUI_DB."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("FIELDTUI_DB", raising=False)
     monkeypatch.delenv("FIELDTUI_LANG", raising=False)
 

@@ -36,12 +36,17 @@ class Parser(argparse.ArgumentParser):
 
 def _lang_from_argv(argv: Sequence[str]) -> Lang:
     """The language asked for, read before the parser is built so its help is translated."""
-    value = os.environ.get("FIELDTUI_LANG", DEFAULT_LANG)
+    # --lang beats $FIELDTUI_LANG, which beats the language saved in Pengaturan.
+    value = os.environ.get("FIELDTUI_LANG")
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             value = argv[i + 1]
         elif arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
+    if value is None:
+        from fieldtui.settings import preferred_language
+
+        return preferred_language() or DEFAULT_LANG
     try:
         return parse_lang(value)
     except ValueError:

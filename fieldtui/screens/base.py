@@ -38,6 +38,14 @@ def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBi
     return out
 
 
+def compact_footers(screen: Screen[object]) -> None:
+    """Footers without padding between keys: 80 columns hold a screen's keys and F1/Ctrl+Q."""
+    from textual.widgets import Footer
+
+    for footer in screen.query(Footer):
+        footer.compact = True
+
+
 def field_app(node: DOMNode) -> FieldApp:
     """The running `FieldApp`, typed (screens reach the store and the user through it)."""
     return cast("FieldApp", node.app)
@@ -60,6 +68,9 @@ class AppAccess:
 class FieldScreen(AppAccess, Screen[None]):
     """A full screen of the app (a mode: its NavBar shows where the user is)."""
 
+    def on_mount(self) -> None:
+        compact_footers(self)
+
     def on_screen_resume(self) -> None:
         from fieldtui.widgets.nav_bar import NavBar
 
@@ -81,6 +92,9 @@ class FieldModal(AppAccess, ModalScreen[ResultT]):
 
 class FieldPage(AppAccess, Screen[ResultT]):
     """A full screen pushed on top of a main screen (a form, a record) that returns a result."""
+
+    def on_mount(self) -> None:
+        compact_footers(self)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
