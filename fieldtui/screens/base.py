@@ -8,7 +8,7 @@ takes effect without rebuilding any class.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.binding import ActiveBinding
 from textual.dom import DOMNode
@@ -38,7 +38,7 @@ def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBi
     return out
 
 
-def compact_footers(screen: Screen[object]) -> None:
+def compact_footers(screen: Screen[Any]) -> None:
     """Footers without padding between keys: 80 columns hold a screen's keys and F1/Ctrl+Q."""
     from textual.widgets import Footer
 
