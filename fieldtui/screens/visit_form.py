@@ -22,6 +22,7 @@ from fieldtui.screens.edit_reason import EditReasonDialog
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.tick_box import TickBox
 from fieldtui.widgets.village_picker import VillagePicker
 
 NO_BANJAR = "-"
@@ -147,7 +148,7 @@ class VisitFormScreen(FieldPage[Visit | None]):
                 id="field-follow-up",
             )
             yield self._input("notes", visit.notes if visit else "", max_length=500)
-            yield Checkbox(t("visits.form.make_current"), is_current, id="visit-current")
+            yield TickBox(t("visits.form.make_current"), is_current, id="visit-current")
         yield Footer()
 
     def _input(

@@ -118,6 +118,8 @@ class VisitsScreen(FieldScreen):
         super().__init__()
         self.where = RecordFilter()
         self.loaded: Loaded | None = None
+        self._reads = 0  # reads asked for; only the latest one is shown
+        self._want: str | None = None  # a visit to put the cursor on once it is shown
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -152,11 +154,15 @@ class VisitsScreen(FieldScreen):
         """Read a page again (in a worker; the table updates when it arrives)."""
         table = self.query_one(PagedTable)
         start = table.page_offset if offset is None else offset
-        self._read(self.where, start, keep, at_end, self.field_app.current_visit)
+        if self._want is not None:
+            start = 0  # a visit just saved: the newest are on the first page
+        self._reads += 1
+        self._read(self._reads, self.where, start, keep, at_end, self.field_app.current_visit)
 
     @work(thread=True, exclusive=True, group="visits")
     def _read(
         self,
+        read: int,
         where: RecordFilter,
         offset: int,
         keep: str | None,
@@ -176,9 +182,11 @@ class VisitsScreen(FieldScreen):
                     names[visit.banjar_id] = store.get_banjar(visit.banjar_id).name
                 except StoreError:
                     names[visit.banjar_id] = ""
-        self.app.call_from_thread(self._show, Loaded(page, names, keep, at_end))
+        self.app.call_from_thread(self._show, read, Loaded(page, names, keep, at_end))
 
-    def _show(self, loaded: Loaded) -> None:
+    def _show(self, read: int, loaded: Loaded) -> None:
+        if read != self._reads:
+            return  # a newer read is on its way
         self.loaded = loaded
         current = self.field_app.current_visit
         current_id = current.id if current is not None else None
@@ -199,8 +207,9 @@ class VisitsScreen(FieldScreen):
             offset=loaded.page.offset,
             total=loaded.page.total,
             cursor_at_end=loaded.at_end,
-            keep_row=loaded.keep,
+            keep_row=self._want or loaded.keep,
         )
+        self._want = None
         self._show_bar()
         self._show_detail()
 
@@ -253,9 +262,7 @@ class VisitsScreen(FieldScreen):
 
     @on(PagedTable.PageRequested)
     def _page_requested(self, message: PagedTable.PageRequested) -> None:
-        self._read(
-            self.where, message.offset, None, message.cursor_at_end, self.field_app.current_visit
-        )
+        self.load(offset=message.offset, at_end=message.cursor_at_end)
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_detail()
@@ -288,7 +295,8 @@ class VisitsScreen(FieldScreen):
 
     def _form_closed(self, visit: Visit | None) -> None:
         if visit is not None:
-            self.load(offset=0, keep=visit.id)
+            self._want = visit.id
+            self.load(offset=0)
 
     def action_open(self) -> None:
         """Open the selected visit's record: details, review and history."""

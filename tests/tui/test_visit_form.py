@@ -82,6 +82,9 @@ def test_parse_time() -> None:
 
 
 async def test_log_a_visit_with_a_banjar_added_on_the_spot(app: FieldApp, store: Store) -> None:
+    officer = store.actor
+    assert officer is not None
+    later = store.create_visit(make_visit(officer.id, day=30, desa_code="51.71.04.2008"))
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
         await pilot.press(*"sesetan", "enter")
@@ -101,10 +104,13 @@ async def test_log_a_visit_with_a_banjar_added_on_the_spot(app: FieldApp, store:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, VisitsScreen)
+        saved = store.list_visits().items[1]  # after the one planned for 30 Nov
+        assert app.screen.selected_id == saved.id  # the cursor is on the visit just logged
+        assert "Kaja" in str(app.screen.query_one("#visits-current").render())
 
     (banjar,) = store.banjars(SESETAN)
     assert banjar.name == "Banjar Kaja" and banjar.head_title == "Kepala Lingkungan"
-    (visit,) = store.list_visits().items
+    (visit,) = [visit for visit in store.list_visits().items if visit.id != later.id]
     assert visit.banjar_id == banjar.id and visit.desa_code == SESETAN
     assert visit.visit_type is VisitType.BANJAR
     assert visit.started_at.date() == dt.date(2026, 11, 24)
@@ -232,6 +238,7 @@ async def test_evening_edit_attendees_and_follow_up(app: FieldApp, store: Store)
         form = app.screen
         assert isinstance(form, VisitFormScreen) and form.visit == visit
         assert app.focused is form.query_one("#visit-attendees")  # the evening edit starts here
+        assert form.query_one("#visit-current", Checkbox).value is False  # not the current one
         await pilot.press(*"35", "tab", *"01-12-2026", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EditReasonDialog)
