@@ -32,14 +32,15 @@ from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.money_input import MoneyInput
 from fieldtui.widgets.occupation_picker import OccupationPicker
+from fieldtui.widgets.tick_box import TickBox
 from fieldtui.widgets.village_picker import VillagePicker
 
 NO_BANJAR = ""
 _W = TypeVar("_W", bound=Widget)
 
 
-class FormCheckbox(Checkbox):
-    """A checkbox of the form: Space ticks it, Enter saves (as on every other field)."""
+class FormCheckbox(TickBox):
+    """A checkbox of the form (✓ or blank, no colour needed): Space ticks it, Enter saves."""
 
     inherit_bindings = False
     BINDINGS = [
