@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -11,11 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select
 
 from fieldtui.app import FieldApp
+from fieldtui.domain import clock
 from fieldtui.domain.models import Banjar, Visit, VisitType
 from fieldtui.i18n import set_language
 from fieldtui.screens.banjar_dialog import BanjarDialog
 from fieldtui.screens.edit_reason import EditReasonDialog
-from fieldtui.screens.visit_form import VisitFormScreen, parse_time
+from fieldtui.screens.visit_form import VisitFormScreen
+from fieldtui.screens.visit_values import VisitEntry, check_entry, parse_time
 from fieldtui.screens.visits import VisitsScreen
 from fieldtui.store.errors import DiskFull
 from fieldtui.store.repository import Store
@@ -79,6 +82,27 @@ def test_parse_time() -> None:
     assert parse_time("7:30") == dt.time(7, 30)
     assert parse_time("24.00") is None
     assert parse_time("19") is None
+
+
+def test_check_entry() -> None:
+    entry = VisitEntry(
+        date="24-11-2026",
+        time="19:05",
+        desa_code=SESETAN,
+        banjar_id=None,
+        visit_type=VisitType.BOOTH,
+        event="  Karnaval  Sesetan ",
+        attendees="",
+    )
+    fields, errors = check_entry(entry)
+    assert errors == {}
+    assert fields["started_at"] == dt.datetime(2026, 11, 24, 19, 5, tzinfo=clock.WITA)
+    assert fields["event_name"] == "Karnaval Sesetan" and fields["attendees"] == 0
+    bad = dataclasses.replace(entry, date="", desa_code=None, follow_up="1-11-2026")
+    fields, errors = check_entry(bad)
+    assert fields == {} and set(errors) == {"date", "desa"}
+    early = dataclasses.replace(entry, follow_up="23-11-2026")
+    assert set(check_entry(early)[1]) == {"follow-up"}
 
 
 async def test_log_a_visit_with_a_banjar_added_on_the_spot(app: FieldApp, store: Store) -> None:
