@@ -8,9 +8,7 @@ edits it, `c` makes it the current visit (sign-ups then attach to it), Ctrl+F fi
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,77 +16,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from fieldtui.domain.models import RecordKind, Visit
-from fieldtui.domain.regions import gazetteer
-from fieldtui.i18n import fmt_date, fmt_datetime, fmt_number, fmt_time, t
+from fieldtui.i18n import fmt_date, fmt_datetime, fmt_number, t
 from fieldtui.screens.base import FieldScreen
 from fieldtui.screens.visit_filter import VisitFilterDialog, describe_filter
 from fieldtui.screens.visit_form import VisitFormScreen
+from fieldtui.screens.visit_rows import COLUMNS, place, visit_cells, visit_label
 from fieldtui.store.errors import StoreError
 from fieldtui.store.listing import Page, RecordFilter
 from fieldtui.widgets.nav_bar import NavBar
-from fieldtui.widgets.paged_table import Cell, Column, PagedTable
+from fieldtui.widgets.paged_table import PagedTable
 
 PAGE_SIZE = 50
-COLUMNS = (
-    Column("current", "visits.col.current", 1),
-    Column("when", "visits.col.when", 15),
-    Column("desa", "visits.col.desa", 11),
-    Column("banjar", "visits.col.banjar", 10),
-    Column("type", "visits.col.type", 13),
-    Column("attendees", "visits.col.attendees", 5),
-    Column("follow_up", "visits.col.follow_up", 10),
-    Column("counterpart", "visits.col.counterpart", 16),
-    Column("review", "visits.col.review", 9),
-)
 _WATCHED = frozenset({RecordKind.VISIT, RecordKind.BANJAR})
-
-
-def desa_name(code: str) -> str:
-    """'Sesetan' for 51.71.01.1003 (the code itself when unknown)."""
-    region = gazetteer().get(code)
-    return region.short_name if region is not None else code
-
-
-def place(code: str) -> str:
-    """'Kel. Sesetan, Denpasar Selatan': the village and its kecamatan."""
-    places = gazetteer()
-    region, parent = places.get(code), places.parent(code)
-    if region is None:
-        return code
-    return f"{region.display_name}, {parent.name}" if parent else region.display_name
-
-
-def visit_label(visit: Visit, banjar_name: str = "") -> str:
-    """'24 Nov 2026 19.05, Banjar Kaja, Sesetan': a visit in a sentence."""
-    parts = [fmt_datetime(visit.started_at), banjar_name, desa_name(visit.desa_code)]
-    return ", ".join(part for part in parts if part)
-
-
-def short_date(day: dt.date) -> str:
-    """'24 Nov 26' for a narrow column."""
-    return fmt_date(day).rsplit(" ", 1)[0] + f" {day.year % 100:02d}"
-
-
-def short_banjar(name: str) -> str:
-    """'Tengah Kangin' for 'Banjar Tengah Kangin' (the column says it is a banjar)."""
-    unit, _, rest = name.partition(" ")
-    return rest if unit == "Banjar" and rest else name
-
-
-def visit_cells(visit: Visit, banjar_name: str, *, current: bool) -> list[Cell]:
-    """The table cells of one visit."""
-    none = t("visits.none")
-    return [
-        Text(t("visits.current_mark"), style="bold") if current else "",
-        f"{short_date(visit.started_at.date())} {fmt_time(visit.started_at)}",
-        desa_name(visit.desa_code),
-        short_banjar(banjar_name) if banjar_name else none,
-        t(f"visits.type_short.{visit.visit_type.value}"),
-        Text(fmt_number(visit.attendees), justify="right"),
-        short_date(visit.follow_up_on) if visit.follow_up_on else none,
-        visit.counterpart_name or none,
-        t(f"visits.review.{visit.review_state.value}"),
-    ]
 
 
 @dataclasses.dataclass(frozen=True)
