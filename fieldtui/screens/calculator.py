@@ -34,6 +34,7 @@ from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.income_input import IncomeInput
 from fieldtui.widgets.nav_bar import NavBar
+from fieldtui.widgets.tick_box import TickBox
 
 
 def months_label(months: int) -> str:
@@ -108,8 +109,8 @@ class CalculatorScreen(FieldScreen):
                     IncomeInput(id="calc-income", placeholder="1.500.000"),
                     id="field-income",
                 )
-                yield Checkbox(t("calc.jht"), id="calc-jht", compact=True)
-                yield Checkbox(t("calc.employer"), id="calc-employer", compact=True)
+                yield TickBox(t("calc.jht"), id="calc-jht", compact=True)
+                yield TickBox(t("calc.employer"), id="calc-employer", compact=True)
                 labels = [o.label for o in occupations.all()]
                 yield FormField(
                     t("calc.occupation"),
