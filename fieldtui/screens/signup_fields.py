@@ -49,6 +49,16 @@ class FormCheckbox(TickBox):
     ]
 
 
+class FormSelect(Select[Any]):
+    """A choice of the form: Space or ↓ opens the list, Enter saves or moves on like elsewhere."""
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("space,down,up", "show_overlay", show=False),
+        Binding("enter", "screen.submit", show=False),
+    ]
+
+
 class SignUpFields(FieldPage[SignUp | None]):
     """The form's widgets and what they hold (subclassed by the checks and the screen)."""
 
@@ -73,7 +83,7 @@ class SignUpFields(FieldPage[SignUp | None]):
             yield self._field("birth", DateInput(start.birth_date))
             yield self._field(
                 "sex",
-                Select(
+                FormSelect(
                     self._sex_options(),
                     value=start.sex or Select.NULL,
                     prompt=t("signups.form.choose"),
@@ -83,12 +93,12 @@ class SignUpFields(FieldPage[SignUp | None]):
             yield self._field("occupation", OccupationPicker(start.occupation))
             yield self._field(
                 "category",
-                Select(self._category_options(), value=start.category, allow_blank=False),
+                FormSelect(self._category_options(), value=start.category, allow_blank=False),
             )
             area = branches()[0].region_codes
             yield self._field("desa", VillagePicker(start.desa, within=area))
             yield self._field(
-                "banjar", Select([(t("signups.form.no_banjar"), NO_BANJAR)], allow_blank=False)
+                "banjar", FormSelect([(t("signups.form.no_banjar"), NO_BANJAR)], allow_blank=False)
             )
             yield self._field(
                 "programmes",
@@ -102,12 +112,12 @@ class SignUpFields(FieldPage[SignUp | None]):
             yield self._field("income", MoneyInput(start.income))
             yield Static("", id="signup-contribution")
             yield self._field(
-                "months", Select(self._months_options(), value=start.months, allow_blank=False)
+                "months", FormSelect(self._months_options(), value=start.months, allow_blank=False)
             )
             yield self._field("paid", FormCheckbox(t("signups.form.paid_now"), start.paid_now))
             yield self._field(
                 "method",
-                Select(self._method_options(), value=start.method, allow_blank=False),
+                FormSelect(self._method_options(), value=start.method, allow_blank=False),
             )
             yield self._field("receipt", Input(start.receipt, max_length=40))
             yield self._field("agent", Input(start.agent, max_length=120))
