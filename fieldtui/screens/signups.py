@@ -126,6 +126,13 @@ class SignUpsScreen(FieldScreen):
         self.load()
         self.query_one(PagedTable).focus()
 
+    def on_screen_resume(self) -> None:
+        # Back from the form or another screen: the language may have changed meanwhile.
+        self.query_one(PagedTable).relabel()
+        self.query_one("#signups-search", Input).placeholder = t("signups.search_placeholder")
+        if self.rows:
+            self.load(self.query_one(PagedTable).page_offset, keep=True)
+
     # -- reading ---------------------------------------------------------------------------
 
     @property

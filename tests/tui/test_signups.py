@@ -178,3 +178,19 @@ async def _open_list(pilot: Pilot[None]) -> None:
 def test_snapshot_list(snap_compare: Any, app: FieldApp, store: Store) -> None:
     fill_store(store, 30)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_open_list)
+
+
+async def test_language_switch_relabels_on_return(app: FieldApp, store: Store) -> None:
+    fill_store(store, 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(app, pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        set_language("en")
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one(PagedTable)
+        assert str(next(iter(table.columns.values())).label) == "Date"
+        assert rows(screen)[0][5] == "yes"
