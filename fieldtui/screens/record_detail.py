@@ -8,19 +8,23 @@ record whenever the store changes, so an edit or a review from another process s
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
-from typing import Any
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from fieldtui.domain.models import AuditEntry, RecordKind, SignUp, Visit
+from fieldtui.domain.models import RecordKind, SignUp, Visit
 from fieldtui.i18n import fmt_date, fmt_datetime, t
 from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
@@ -33,6 +37,7 @@ from fieldtui.screens.record_view import (
     visit_title,
 )
 from fieldtui.store.errors import StoreError
+from fieldtui.store.repository import Store
 
 _FORMS = {  # record kind -> (module, class, keyword) of the form that edits it
     RecordKind.SIGNUP: ("fieldtui.screens.signup_form", "SignUpFormScreen", "signup"),
@@ -61,6 +66,13 @@ class RecordDetailScreen(FieldPage[None]):
         self.revealed = False
         self.rows: list[Row] = []
         self.history_lines: list[HistoryLine] = []
+        # Reads run in workers; each takes a number as it starts reading, so the screen shows
+        # the latest read only. Whether to unmask is decided then too, under the same lock: a
+        # reload triggered by the reveal's own audit write must not mask the NIK again.
+        self._lock = threading.Lock()
+        self._seq = 0  # reads started
+        self._shown = 0  # the read shown last
+        self._unmask = False  # the officer revealed NIK and phone (and it was audited)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,6 +86,7 @@ class RecordDetailScreen(FieldPage[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._today = self.field_app.today()
         self.field_app.store_changed.subscribe(self, self._store_changed)
         self.load()
         self.query_one("#detail", VerticalScroll).focus()
@@ -84,85 +97,45 @@ class RecordDetailScreen(FieldPage[None]):
     # -- reading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Read the record and its history again and show them (one record: a quick read)."""
-        store = self.store
-        try:
-            record: SignUp | Visit = (
-                store.get_signup(self.record_id)
-                if self.kind is RecordKind.SIGNUP
-                else store.get_visit(self.record_id)
-            )
-            entries = store.history(self.record_id)
-        except StoreError as exc:
-            self.record = None
-            self._show_missing(exc.message())
-            return
-        self.record = record
-        self._show(record, entries)
+        """Read the record and its history again (in a worker) and show them."""
+        self._work(None)
 
-    def _names(self) -> Names:
-        store = self.store
-        cache: dict[tuple[str, str], str] = {}
+    @work(thread=True, group="record-detail")
+    def _work(self, change: Callable[[], str] | None, *, unmask: bool = False) -> None:
+        # Store calls happen here, never on the UI thread: the poller may hold the store while
+        # it waits for the UI to take other processes' changes.
+        app = self.app
+        message = ""
+        if change is not None:
+            try:
+                message = change()
+            except StoreError as exc:
+                app.call_from_thread(self.notify, exc.message(), severity="error")
+                return
+        with self._lock:
+            self._unmask = self._unmask or unmask
+            self._seq += 1
+            seq, revealed = self._seq, self._unmask
+        view = read_view(self.store, self.kind, self.record_id, revealed, self._today)
+        app.call_from_thread(self._show, seq, view, message)
 
-        def cached(kind: str, read: Any) -> Any:
-            def name(record_id: str) -> str:
-                key = (kind, record_id)
-                if key not in cache:
-                    try:
-                        cache[key] = read(record_id)
-                    except StoreError:
-                        cache[key] = t("detail.unknown", id=record_id)
-                return cache[key]
-
-            return name
-
-        def visit(record_id: str) -> str:
-            v = store.get_visit(record_id)
-            kind = t(f"detail.visit_type.{v.visit_type.value}")
-            return t("detail.visit_ref", type=kind, date=fmt_date(v.started_at.date()))
-
-        return Names(
-            officer=cached("officer", lambda i: store.get_officer(i).name),
-            banjar=cached("banjar", lambda i: store.get_banjar(i).name),
-            visit=cached("visit", visit),
-        )
-
-    def _show(self, record: SignUp | Visit, entries: list[AuditEntry]) -> None:
-        names = self._names()
-        if isinstance(record, SignUp):
-            title = t("detail.title_signup", name=record.participant.name)
-            self.rows = signup_rows(
-                record, names, revealed=self.revealed, today=self.field_app.today()
-            )
-            privacy = t("detail.revealed") if self.revealed else t("detail.masked")
-        else:
-            title = visit_title(record)
-            self.rows = visit_rows(record, names)
-            privacy = ""
-        deleted = ""
-        if record.deleted_at is not None:
-            title = t("detail.title_deleted", title=title)
-            deleted = t(
-                "detail.deleted", when=fmt_datetime(record.deleted_at), reason=record.deleted_reason
-            )
-        self.history_lines = history_lines(entries, names, revealed=self.revealed)
-        self._put("#detail-title", title)
-        self._put("#detail-deleted", deleted)
-        self._put("#detail-privacy", privacy)
-        self.query_one("#detail-privacy").set_class(self.revealed, "-revealed")
-        self._put("#detail-fields", fields_table(self.rows))
-        self._put("#detail-history", history_group(self.history_lines))
-        self.query_one("#detail-history-title").display = True
+    def _show(self, seq: int, view: View, message: str) -> None:
+        if seq < self._shown:
+            return  # a newer read has been shown already
+        self._shown = seq
+        self.record, self.revealed = view.record, view.revealed
+        self.rows, self.history_lines = view.rows, view.lines
+        self._put("#detail-title", view.title)
+        self._put("#detail-deleted", view.banner)
+        self._put("#detail-privacy", view.privacy)
+        self.query_one("#detail-privacy").set_class(view.revealed, "-revealed")
+        found = view.record is not None
+        self._put("#detail-fields", fields_table(view.rows) if found else "")
+        self._put("#detail-history", history_group(view.lines) if found else "")
+        self.query_one("#detail-history-title").display = found
         self.refresh_bindings()
-
-    def _show_missing(self, message: str) -> None:
-        self.rows, self.history_lines = [], []
-        self._put("#detail-title", t("detail.not_found", id=self.record_id))
-        self._put("#detail-deleted", message)
-        for widget_id in ("#detail-privacy", "#detail-fields", "#detail-history"):
-            self._put(widget_id, "")
-        self.query_one("#detail-history-title").display = False
-        self.refresh_bindings()
+        if message:
+            self.notify(message, timeout=4)
 
     def _put(self, widget_id: str, content: RenderableType) -> None:
         widget = self.query_one(widget_id, Static)
@@ -218,16 +191,16 @@ class RecordDetailScreen(FieldPage[None]):
     def _delete_with(self, reason: str | None) -> None:
         if not reason:
             return
-        try:
-            if self.kind is RecordKind.SIGNUP:
-                self.store.delete_signup(self.record_id, reason)
+        store, kind, record_id = self.store, self.kind, self.record_id
+
+        def delete() -> str:
+            if kind is RecordKind.SIGNUP:
+                store.delete_signup(record_id, reason)
             else:
-                self.store.delete_visit(self.record_id, reason)
-        except StoreError as exc:
-            self.notify(exc.message(), severity="error")
-            return
-        self.notify(t("detail.deleted_ok"))
-        self.load()
+                store.delete_visit(record_id, reason)
+            return t("detail.deleted_ok")
+
+        self._work(delete)
 
     def action_reveal(self) -> None:
         """Show the NIK and phone unmasked (noted in the audit trail), or mask them again."""
@@ -235,19 +208,88 @@ class RecordDetailScreen(FieldPage[None]):
         if not isinstance(record, SignUp):
             return
         if self.revealed:
-            self.revealed = False
+            with self._lock:
+                self._unmask = False
             self.load()
             return
-        try:
-            self.store.record_reveal(self.record_id, field="participant.nik")
-            if record.participant.phone:
-                self.store.record_reveal(self.record_id, field="participant.phone")
-        except StoreError as exc:
-            self.notify(exc.message(), severity="error")
-            return
-        self.revealed = True
-        self.notify(t("detail.reveal_done"), timeout=4)
-        self.load()
+        store, record_id, phone = self.store, self.record_id, record.participant.phone
+
+        def reveal() -> str:
+            store.record_reveal(record_id, field="participant.nik")
+            if phone:
+                store.record_reveal(record_id, field="participant.phone")
+            return t("detail.reveal_done")
+
+        self._work(reveal, unmask=True)
+
+
+@dataclass(frozen=True)
+class View:
+    """One read of a record, formatted: what the screen shows."""
+
+    record: SignUp | Visit | None
+    title: str
+    banner: str  # "DIHAPUS …" for a deleted record, the error for a missing one
+    privacy: str
+    rows: list[Row]
+    lines: list[HistoryLine]
+    revealed: bool
+
+
+def store_names(store: Store) -> Names:
+    """Names for the ids a record points at, read from the store (each id read once)."""
+    cache: dict[tuple[str, str], str] = {}
+
+    def cached(kind: str, read: Callable[[str], str]) -> Callable[[str], str]:
+        def name(record_id: str) -> str:
+            key = (kind, record_id)
+            if key not in cache:
+                try:
+                    cache[key] = read(record_id)
+                except StoreError:
+                    cache[key] = t("detail.unknown", id=record_id)
+            return cache[key]
+
+        return name
+
+    def visit(record_id: str) -> str:
+        v = store.get_visit(record_id)
+        kind = t(f"detail.visit_type.{v.visit_type.value}")
+        return t("detail.visit_ref", type=kind, date=fmt_date(v.started_at.date()))
+
+    return Names(
+        officer=cached("officer", lambda i: store.get_officer(i).name),
+        banjar=cached("banjar", lambda i: store.get_banjar(i).name),
+        visit=cached("visit", visit),
+    )
+
+
+def read_view(
+    store: Store, kind: RecordKind, record_id: str, revealed: bool, today: dt.date
+) -> View:
+    """Read one record and its history from the store and put them in words."""
+    try:
+        record: SignUp | Visit = (
+            store.get_signup(record_id) if kind is RecordKind.SIGNUP else store.get_visit(record_id)
+        )
+        entries = store.history(record_id)
+    except StoreError as exc:
+        title = t("detail.not_found", id=record_id)
+        return View(None, title, exc.message(), "", [], [], revealed=False)
+    names = store_names(store)
+    if isinstance(record, SignUp):
+        title = t("detail.title_signup", name=record.participant.name)
+        rows = signup_rows(record, names, revealed=revealed, today=today)
+        privacy = t("detail.revealed") if revealed else t("detail.masked")
+    else:
+        title, rows, privacy, revealed = visit_title(record), visit_rows(record, names), "", False
+    banner = ""
+    if record.deleted_at is not None:
+        title = t("detail.title_deleted", title=title)
+        when = fmt_datetime(record.deleted_at)
+        banner = t("detail.deleted", when=when, reason=record.deleted_reason)
+    lines = history_lines(entries, names, revealed=revealed)
+    return View(record, title, banner, privacy, rows, lines, revealed)
 
 
 def fields_table(rows: list[Row]) -> Table:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
+from fieldtui.app import FieldApp, make_app
 from fieldtui.domain.clock import WITA
 from fieldtui.domain.models import (
     AuditAction,
@@ -66,6 +68,13 @@ def make_signup(store: Store, **changes: Any) -> SignUp:
     return store.create_signup(signup)
 
 
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the screen's reads and saves (workers) and what they show."""
+    for _ in range(3):  # a save's own store change starts another read
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 def top(app: FieldApp) -> object:
     """The screen on top (typed loosely so identity checks stay honest under mypy)."""
     return app.screen
@@ -75,7 +84,7 @@ async def open_detail(
     app: FieldApp, pilot: Pilot[None], kind: RecordKind, record_id: str
 ) -> RecordDetailScreen:
     app.push_screen(RecordDetailScreen(kind, record_id))
-    await pilot.pause()
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, RecordDetailScreen)
     return screen
@@ -122,7 +131,7 @@ async def test_reveal_is_audited_then_shows_nik_and_phone(app: FieldApp, store: 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
         reveals = [e for e in store.history(signup.id) if e.action is AuditAction.REVEAL]
         assert {c.field for e in reveals for c in e.changes} == {
             "participant.nik",
@@ -133,7 +142,7 @@ async def test_reveal_is_audited_then_shows_nik_and_phone(app: FieldApp, store: 
         assert format_nik(NIK) in text and "0812-3456-7890" in text
         assert "NIK/HP dibuka" in text and "Dibuka: NIK, Nomor HP" in text
         await pilot.press("ctrl+r")  # masks again; writes nothing
-        await pilot.pause()
+        await settle(pilot)
         assert format_nik(NIK) not in screen.shown_text()
         assert len([e for e in store.history(signup.id) if e.action is AuditAction.REVEAL]) == 2
 
@@ -143,16 +152,16 @@ async def test_delete_asks_a_reason_and_refuses_an_empty_one(app: FieldApp, stor
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ReasonDialog)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert top(app) is dialog
         assert dialog.query_one("#field-reason", FormField).message == "Alasan wajib diisi."
         assert store.get_signup(signup.id).deleted_at is None
         await pilot.press(*"terdaftar dua kali", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert top(app) is screen
         stored = store.get_signup(signup.id)
         assert stored.deleted_at is not None and stored.deleted_reason == "terdaftar dua kali"
@@ -168,9 +177,9 @@ async def test_delete_cancelled_with_escape_changes_nothing(app: FieldApp, store
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"salah", "escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RecordDetailScreen)
     assert store.get_signup(signup.id).deleted_at is None
 
@@ -186,7 +195,7 @@ async def test_history_shows_the_field_diff_and_reason(app: FieldApp, store: Sto
         store.update_signup(
             dataclasses.replace(renamed, income_rp=2_000_000), reason="nama sesuai KTP"
         )
-        await pilot.pause()
+        await settle(pilot)
         text = screen.shown_text()
         assert "Pendaftaran · Ni Luh Ayu Lestari" in text
         assert "Wayan Sudarma · Diubah" in text
@@ -204,11 +213,33 @@ async def test_a_supervisors_flag_shows_at_once(app: FieldApp, store: Store) -> 
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         store.use_actor("ayu")
         store.review(RecordKind.SIGNUP, signup.id, ReviewState.HAS_ISSUES, "tanggal lahir salah")
-        await pilot.pause()
+        await settle(pilot)
         text = screen.shown_text()
         assert "Made Ayu · Ditinjau" in text and "Alasan: tanggal lahir salah" in text
         assert "Status tinjauan: Baru, belum ditinjau → Perlu perbaikan" in text
         assert "Status tinjauan  Perlu perbaikan" in text
+
+
+async def test_a_save_by_another_process_shows_without_blocking(db_path: Path) -> None:
+    # The poller applies the other handle's save while holding the store and waits for the UI
+    # to take the change: the screen must read the record off the UI thread.
+    mine = Store.open(db_path)
+    mine.create_officer(Officer(username="wayan", name="Wayan Sudarma"))
+    signup = make_signup(mine)
+    other = Store.open(db_path, actor_username="wayan")
+    app = make_app(mine, poll_seconds=0.05, fixed_today=dt.date(2026, 11, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
+        renamed = dataclasses.replace(signup.participant, name="Ni Luh Ayu Lestari")
+        other.update_signup(dataclasses.replace(signup, participant=renamed), reason="KTP")
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            await settle(pilot)
+            if "Ni Luh Ayu Lestari" in screen.shown_text():
+                break
+        assert "Alasan: KTP" in screen.shown_text()
+    other.close()
+    mine.close()
 
 
 async def test_nik_in_a_diff_is_masked_until_revealed(app: FieldApp, store: Store) -> None:
@@ -220,7 +251,7 @@ async def test_nik_in_a_diff_is_masked_until_revealed(app: FieldApp, store: Stor
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         assert f"NIK: {mask_nik(NIK)} → {mask_nik(other)}" in screen.shown_text()
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
         assert f"NIK: {format_nik(NIK)} → {format_nik(other)}" in screen.shown_text()
 
 
@@ -247,9 +278,9 @@ async def test_visit_detail(app: FieldApp, store: Store) -> None:
         bindings = {b.binding.action for b in screen.active_bindings.values()}
         assert "reveal" not in bindings and "delete" in bindings
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"dobel", "enter")
-        await pilot.pause()
+        await settle(pilot)
     assert store.get_visit(visit.id).deleted_reason == "dobel"
 
 
@@ -258,10 +289,10 @@ async def test_unknown_record_says_so(app: FieldApp) -> None:
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, "01NOSUCHRECORD")
         assert "Data tidak ditemukan: 01NOSUCHRECORD" in screen.shown_text()
         await pilot.press("ctrl+d")  # nothing to delete
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, RecordDetailScreen)
 
 
@@ -287,7 +318,7 @@ async def test_edit_opens_the_form_and_reloads_on_return(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         assert [s.id for s in opened] == [signup.id]
         assert app.screen is screen
         assert "pindah ke banjar Kelod" in screen.shown_text()
@@ -313,10 +344,10 @@ async def test_reason_dialog_is_reusable(app: FieldApp) -> None:
             ReasonDialog("Kenapa ditandai?", title="Tandai", value="  tanggal  lahir  "),
             results.append,
         )
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#reason-input", Input).value == "  tanggal  lahir  "
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
     assert results == ["tanggal lahir"]
 
 
@@ -340,6 +371,6 @@ def test_detail_snapshot(
 
     async def open_it(pilot: Pilot[None]) -> None:
         pilot.app.push_screen(RecordDetailScreen(RecordKind.SIGNUP, signup.id))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
