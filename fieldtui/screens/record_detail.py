@@ -28,10 +28,11 @@ from fieldtui.domain.models import RecordKind, SignUp, Visit
 from fieldtui.i18n import fmt_date, fmt_datetime, t
 from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
-from fieldtui.screens.record_history import HistoryLine, history_lines
+from fieldtui.screens.record_history import HistoryLine, history_group, history_lines
 from fieldtui.screens.record_view import (
     Names,
     Row,
+    fields_table,
     signup_rows,
     visit_rows,
     visit_title,
@@ -290,28 +291,3 @@ def read_view(
         banner = t("detail.deleted", when=when, reason=record.deleted_reason)
     lines = history_lines(entries, names, revealed=revealed)
     return View(record, title, banner, privacy, rows, lines, revealed)
-
-
-def fields_table(rows: list[Row]) -> Table:
-    """Label and value in two columns; long values wrap under themselves."""
-    width = max((len(label) for label, _ in rows), default=10)
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True, min_width=width)
-    table.add_column(ratio=1, overflow="fold")
-    for label, value in rows:
-        table.add_row(Text(label), Text(value))
-    return table
-
-
-def history_group(lines: list[HistoryLine]) -> RenderableType:
-    """Newest first: a bold head per entry, then its reason and the changed fields."""
-    if not lines:
-        return Text(t("detail.history_empty"), style="italic")
-    parts: list[RenderableType] = []
-    for line in lines:
-        parts.append(Text(line.head, style="bold"))
-        if line.reason:
-            parts.append(Text("  " + line.reason, style="italic"))
-        parts.extend(Text("  • " + change) for change in line.changes)
-        parts.append(Text(""))
-    return Group(*parts[:-1])

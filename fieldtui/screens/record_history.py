@@ -12,6 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from rich.console import Group, RenderableType
+from rich.text import Text
+
 from fieldtui.domain import occupations
 from fieldtui.domain.models import AuditAction, AuditEntry, FieldChange, Payment, PaymentMethod
 from fieldtui.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, t
@@ -221,3 +224,17 @@ def history_lines(entries: list[AuditEntry], names: Names, *, revealed: bool) ->
         else:
             merged.append(entry)
     return [history_line(entry, names, revealed=revealed) for entry in reversed(merged)]
+
+
+def history_group(lines: list[HistoryLine]) -> RenderableType:
+    """Newest first: a bold head per entry, then its reason and the changed fields."""
+    if not lines:
+        return Text(t("detail.history_empty"), style="italic")
+    parts: list[RenderableType] = []
+    for line in lines:
+        parts.append(Text(line.head, style="bold"))
+        if line.reason:
+            parts.append(Text("  " + line.reason, style="italic"))
+        parts.extend(Text("  • " + change) for change in line.changes)
+        parts.append(Text(""))
+    return Group(*parts[:-1])

@@ -11,6 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.table import Table
+from rich.text import Text
+
 from fieldtui.domain import occupations
 from fieldtui.domain.models import (
     Payment,
@@ -208,3 +211,14 @@ def visit_title(v: Visit) -> str:
         desa=desa_short(v.desa_code),
         date=fmt_date(v.started_at.date()),
     )
+
+
+def fields_table(rows: list[Row]) -> Table:
+    """Label and value in two columns; long values wrap under themselves."""
+    width = max((len(label) for label, _ in rows), default=10)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=width)
+    table.add_column(ratio=1, overflow="fold")
+    for label, value in rows:
+        table.add_row(Text(label), Text(value))
+    return table
