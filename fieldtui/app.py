@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -39,6 +41,14 @@ from fieldtui.store.repository import Store
 from fieldtui.widgets.nav_bar import NavBar
 
 POLL_SECONDS = 1.0
+
+
+@dataclass
+class StoreChanged(Message):
+    """Another process's saves were applied (posted from the poller's thread)."""
+
+    kinds: frozenset[RecordKind]
+
 
 # Main screens by mode name, with the F-key that opens each and its i18n label.
 SCREENS: dict[str, tuple[str, str, Callable[[], Screen[Any]]]] = {
@@ -142,7 +152,12 @@ class FieldApp(App[None]):
         if threading.get_ident() == self._thread_id:
             self.store_changed.publish(kinds)
         elif self.is_running:
-            self.call_from_thread(self.store_changed.publish, kinds)
+            # Never wait for the UI here: the poller holds the store's lock while it applies
+            # changes, and the UI thread may be waiting for that lock to read.
+            self.post_message(StoreChanged(kinds))
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.store_changed.publish(message.kinds)
 
     def _poll_store(self) -> None:
         self.run_worker(self._refresh_store, thread=True, exclusive=True, group="poll")
