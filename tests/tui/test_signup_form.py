@@ -134,6 +134,19 @@ async def test_invalid_nik_is_explained_and_nothing_saved(app: FieldApp, store: 
     assert store.list_signups().total == 0
 
 
+async def test_phone_checked_when_leaving_the_field(app: FieldApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        form.query_one("#signup-phone", Input).focus()
+        await pilot.press(*"0812", "tab")
+        await pilot.pause()
+        assert message(form, "phone").startswith("Nomor HP terlalu pendek.")
+        assert form.query_one("#field-phone", FormField).tone is Tone.ERROR
+        form.query_one("#signup-phone", Input).value = "0812 3456 7890"
+        await pilot.pause()
+        assert message(form, "phone") == "0812-3456-7890"
+
+
 async def test_nik_from_outside_bali_warns_but_saves(app: FieldApp, store: Store) -> None:
     jakarta = "3171014708900001"
     async with app.run_test(size=(80, 24)) as pilot:
