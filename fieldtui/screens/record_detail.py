@@ -74,6 +74,7 @@ class RecordDetailScreen(FieldPage[None]):
         self._seq = 0  # reads started
         self._shown = 0  # the read shown last
         self._unmask = False  # the officer revealed NIK and phone (and it was audited)
+        self._saving = False  # a reveal or delete is under way: a second key press waits
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,7 +112,7 @@ class RecordDetailScreen(FieldPage[None]):
             try:
                 message = change()
             except StoreError as exc:
-                app.call_from_thread(self.notify, exc.message(), severity="error")
+                app.call_from_thread(self._failed, exc.message())
                 return
         with self._lock:
             self._unmask = self._unmask or unmask
@@ -136,7 +137,12 @@ class RecordDetailScreen(FieldPage[None]):
         self.query_one("#detail-history-title").display = found
         self.refresh_bindings()
         if message:
+            self._saving = False
             self.notify(message, timeout=4)
+
+    def _failed(self, message: str) -> None:
+        self._saving = False
+        self.notify(message, severity="error")
 
     def _put(self, widget_id: str, content: RenderableType) -> None:
         widget = self.query_one(widget_id, Static)
@@ -157,7 +163,8 @@ class RecordDetailScreen(FieldPage[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         record = self.record
         if action in ("edit", "delete"):
-            return record is not None and record.deleted_at is None
+            writable = not self.store.read_only
+            return writable and record is not None and record.deleted_at is None
         if action == "reveal":
             return isinstance(record, SignUp)
         return True
@@ -190,8 +197,9 @@ class RecordDetailScreen(FieldPage[None]):
         self.app.push_screen(dialog, self._delete_with)
 
     def _delete_with(self, reason: str | None) -> None:
-        if not reason:
+        if not reason or self._saving:
             return
+        self._saving = True
         store, kind, record_id = self.store, self.kind, self.record_id
 
         def delete() -> str:
@@ -206,13 +214,14 @@ class RecordDetailScreen(FieldPage[None]):
     def action_reveal(self) -> None:
         """Show the NIK and phone unmasked (noted in the audit trail), or mask them again."""
         record = self.record
-        if not isinstance(record, SignUp):
+        if not isinstance(record, SignUp) or self._saving:
             return
         if self.revealed:
             with self._lock:
                 self._unmask = False
             self.load()
             return
+        self._saving = True
         store, record_id, phone = self.store, self.record_id, record.participant.phone
 
         def reveal() -> str:

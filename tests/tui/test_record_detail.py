@@ -37,6 +37,7 @@ from fieldtui.i18n import set_language
 from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
 from fieldtui.screens.record_detail import RecordDetailScreen
+from fieldtui.store.errors import StoreReadOnly
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField
 
@@ -71,7 +72,9 @@ def make_signup(store: Store, **changes: Any) -> SignUp:
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for the screen's reads and saves (workers) and what they show."""
     for _ in range(3):  # a save's own store change starts another read
-        await pilot.app.workers.wait_for_complete()
+        # (not the app's store poller: a newer poll cancels the one before)
+        mine = [w for w in pilot.app.workers if w.group != "poll"]
+        await pilot.app.workers.wait_for_complete(mine)
         await pilot.pause()
 
 
@@ -145,6 +148,33 @@ async def test_reveal_is_audited_then_shows_nik_and_phone(app: FieldApp, store: 
         await settle(pilot)
         assert format_nik(NIK) not in screen.shown_text()
         assert len([e for e in store.history(signup.id) if e.action is AuditAction.REVEAL]) == 2
+
+
+async def test_reveal_twice_quickly_is_one_reveal(app: FieldApp, store: Store) -> None:
+    signup = make_signup(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
+        await pilot.press("ctrl+r", "ctrl+r")
+        await settle(pilot)
+    assert len([e for e in store.history(signup.id) if e.action is AuditAction.REVEAL]) == 2
+
+
+async def test_a_refused_reveal_keeps_the_nik_masked(
+    app: FieldApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signup = make_signup(store)
+
+    def refuse(record_id: str, reason: str = "", *, field: str = "") -> AuditEntry:
+        raise StoreReadOnly("store.error.read_only_mode")
+
+    monkeypatch.setattr(store, "record_reveal", refuse)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert mask_nik(NIK) in screen.shown_text()
+        assert format_nik(NIK) not in screen.shown_text()
+        assert [n.severity for n in app._notifications] == ["error"]
 
 
 async def test_delete_asks_a_reason_and_refuses_an_empty_one(app: FieldApp, store: Store) -> None:
