@@ -66,6 +66,18 @@ class NameSearch:
                     return found
         return found
 
+    def ordered(self, folded: str) -> list[int]:
+        """Doc ids of every live row whose name contains ``folded``, newest first."""
+        if not folded or "\n" in folded:
+            return []
+        self._refresh()
+        doc_ids, found, last = self._doc_ids, [], -1
+        for position in self._hits(folded, 0):
+            if position != last:  # positions come in order; a row may repeat
+                found.append(doc_ids[position])
+                last = position
+        return found
+
     def matching(self, folded: str) -> set[int]:
         """Doc ids of every live row whose name contains ``folded`` (for list filters)."""
         if not folded or "\n" in folded:
