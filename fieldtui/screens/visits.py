@@ -296,4 +296,6 @@ class VisitsScreen(FieldScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return self.where != RecordFilter()
+        if action in ("new_visit", "edit"):
+            return not self.store.read_only  # a read-only store (--read-only) is only looked at
         return True
