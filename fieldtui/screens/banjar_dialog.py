@@ -121,7 +121,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
             head_title=title if isinstance(title, str) else "",
             notes=self._value("#banjar-notes"),
         )
-        try:  # on the UI thread: see VisitFormScreen._begin_save
+        try:  # on the UI thread, as the visit form saves (see VisitFormScreen._write)
             saved = self.store.create_banjar(banjar)
         except StoreError as exc:
             self._failed(exc)

@@ -285,9 +285,8 @@ class VisitFormScreen(FieldPage[Visit | None]):
             )
 
     def _write(self, visit: Visit, reason: str) -> None:
-        # On the UI thread, like every save here: the store calls its change listeners while
-        # it holds its lock, and listeners hop to this thread, so a save from a worker could
-        # wait on a screen that is itself waiting for the store.
+        # On the UI thread: a save is one fsync'd journal append (milliseconds); a lock held
+        # by another process is waited for at most the store's lock timeout, then reported.
         try:
             if self.visit is None:
                 saved = self.store.create_visit(visit)
