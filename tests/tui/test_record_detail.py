@@ -74,7 +74,8 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):  # a save's own store change starts another read
         # (not the app's store poller: a newer poll cancels the one before)
         mine = [w for w in pilot.app.workers if w.group != "poll"]
-        await pilot.app.workers.wait_for_complete(mine)
+        if mine:  # (an empty list would mean every worker)
+            await pilot.app.workers.wait_for_complete(mine)
         await pilot.pause()
 
 
