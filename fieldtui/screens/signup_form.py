@@ -55,6 +55,19 @@ class SignUpFormScreen(SignUpChecks):
         self._baseline = self.values().typed()
         self._refresh_all()
         self._one("#signup-nik", Input).focus()
+        if self.signup is not None:
+            self._note_reveal(self.signup.id, phone=bool(self.signup.participant.phone))
+
+    def _note_reveal(self, signup_id: str, *, phone: bool) -> None:
+        # The edit form shows the whole NIK and phone: that is a reveal, and is audited like
+        # the record screen's Ctrl+R (UU 27/2022).
+        try:
+            reason = t("signups.form.reveal_reason")
+            self.store.record_reveal(signup_id, reason)
+            if phone:
+                self.store.record_reveal(signup_id, reason, field="participant.phone")
+        except StoreError as exc:
+            self.notify(exc.message(), severity="error")
 
     # -- saving ----------------------------------------------------------------------------
 
