@@ -26,7 +26,7 @@ def test_opens_and_quits_in_a_real_terminal(
 ) -> None:
     term = Tmux([str(fieldtui_bin), "--db", str(tmp_path / "s.json")], env=_env(tmp_path))
     tmux_sessions.append(term)
-    screen = term.wait_for("fieldtui")
-    assert "Kantor Cabang Bali Denpasar" in screen
+    screen = term.wait_for("siapa Anda?")  # a new store asks who is starting it
+    assert "Nama lengkap" in screen and "Peran" in screen
     term.send("C-q")
     term.wait_for("__EXIT=0")
