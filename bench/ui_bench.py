@@ -1,0 +1,254 @@
+"""UI benchmark (by hand): the officer's screens over a store of 100k sign-ups.
+
+    python bench/ui_bench.py [--size 100000] [--keep DIR]
+
+Builds a store of ``size`` sign-ups shaped exactly as the repository writes them (+ a visit per
+ten sign-ups), then prints:
+
+- start -> interactive dashboard: from launching a fresh ``python`` process (as the ``fieldtui``
+  command does) to the dashboard's first figures on screen;
+- the sign-up list's first frame after F4;
+- search-as-you-type: from a key press in the search box to the new page on screen
+  (median and worst over a typed name and a typed NIK prefix);
+- dashboard refresh after a save: from the save's return to the updated figures on screen, and
+  the part of it spent updating the progress aggregates.
+
+Targets on this 2-core machine: <= 0.8 s, <= 0.3 s, <= 30 ms, <= 5 ms. Figures vary by a few
+percent between runs; the README quotes one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fieldtui.domain.models import (
+    Consent,
+    Officer,
+    Participant,
+    Payment,
+    Sex,
+    SignUp,
+    Visit,
+    VisitType,
+)
+from fieldtui.domain.nik import make_nik
+from fieldtui.domain.regions import villages_in_branch
+from fieldtui.exchange.people import person
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+
+
+def build(path: Path, size: int) -> None:
+    """A store of ``size`` sign-ups written straight into the engine (no audit entries)."""
+    from fieldtui.store.codec import encode
+    from fieldtui.store.engine import open_db
+    from fieldtui.store.repository import Store
+
+    with Store.open(path) as store:
+        officer = store.create_officer(Officer(username="bench", name="Bench Officer"))
+    rng = random.Random(size)
+    villages = [v.code for v in villages_in_branch("KC-BALI-DENPASAR")]
+    signups, visits = [], []
+    for i in range(size):
+        day = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randint(0, 3800))
+        who = person(rng, on=day)
+        desa = rng.choice(villages)
+        area = ".".join(desa.split(".")[:3])
+        sex = who.sex
+        nik = make_nik(area, who.birth_date, sex, i % 9999 + 1)
+        paid = rng.random() < 0.8
+        payments = (
+            (Payment(months=3, amount_rp=50_400, period_start=day.replace(day=1), paid_on=day),)
+            if paid
+            else ()
+        )
+        signup = SignUp(
+            officer_id=officer.id,
+            desa_code=desa,
+            participant=Participant(
+                nik=nik,
+                name=who.name,
+                birth_date=who.birth_date,
+                sex=Sex(sex),
+                phone=f"+6281{rng.randint(10**8, 10**9 - 1)}",
+                occupation_code="pedagang_pasar",
+            ),
+            income_rp=rng.choice((1_000_000, 1_500_000, 2_000_000, 3_000_000)),
+            registered_on=day,
+            consent=Consent(given=True),
+            monthly_contribution_rp=16_800,
+            payments=payments,
+        )
+        signups.append(encode(signup))
+        if i % 10 == 0:
+            started = dt.datetime.combine(day, dt.time(19, 0), tzinfo=WITA)
+            visits.append(
+                encode(
+                    Visit(
+                        officer_id=officer.id,
+                        desa_code=desa,
+                        started_at=started,
+                        visit_type=VisitType.BANJAR,
+                    )
+                )
+            )
+    db = open_db(path)
+    with db.storage.transaction():
+        for start in range(0, len(signups), 5000):
+            db.table("signups").insert_multiple(signups[start : start + 5000])
+        db.table("visits").insert_multiple(visits)
+    db.close()
+
+
+_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from fieldtui.app import make_app
+    from fieldtui.screens.dashboard import DashboardScreen
+    from fieldtui.store.repository import Store
+
+    shown = DashboardScreen._show
+
+    def first_figures(self, figures):
+        shown(self, figures)
+        print(f"READY {time.time():.6f}", flush=True)
+        self.app.exit()
+
+    DashboardScreen._show = first_figures
+    with Store.open(Path(sys.argv[1]), actor_username="bench") as store:
+        make_app(store, poll_seconds=0).run(headless=True, size=(80, 24))
+    """
+)
+
+
+def start_to_dashboard(path: Path) -> float:
+    """Seconds from launching a fresh Python process to the dashboard's first figures."""
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    ready = next(line for line in out.splitlines() if line.startswith("READY "))
+    return float(ready.split()[1]) - start
+
+
+async def _settle(app: Any) -> None:
+    """Wait until no worker runs (an exclusive worker replaced by a newer one is cancelled)."""
+    from textual.worker import WorkerCancelled
+
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
+async def in_app(path: Path) -> dict[str, Any]:
+    """The sign-up list, search-as-you-type and the dashboard after a save, in one app."""
+    from textual.widgets import Input
+
+    from fieldtui.app import make_app
+    from fieldtui.screens.dashboard import DashboardScreen
+    from fieldtui.store.repository import Store
+    from fieldtui.widgets.paged_table import PagedTable
+    from tests.builders import make_signup
+
+    result: dict[str, Any] = {}
+    store = Store.open(path, actor_username="bench")
+    app = make_app(store, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app)
+        await pilot.pause()
+
+        start = time.perf_counter()
+        await pilot.press("f4")
+        table = app.screen.query_one(PagedTable)
+        while table.row_count == 0:
+            await _settle(app)
+            await pilot.pause(0)
+        result["list_first_frame"] = time.perf_counter() - start
+
+        app.screen.query_one(Input).focus()
+        latencies = []
+        for text in ("wayan", "\b" * 5 + "5171"):
+            for key in text:
+                start = time.perf_counter()
+                await pilot.press("backspace" if key == "\b" else key)
+                await _settle(app)
+                await pilot.pause(0)
+                latencies.append(time.perf_counter() - start)
+        result["search"] = latencies
+
+        await pilot.press("f2")
+        await _settle(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        refreshes, aggregates = [], []
+        actor = store.actor
+        assert actor is not None
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=random.randint(0, 12000))
+        for serial in range(1, 21):
+            signup = make_signup(actor.id, serial=serial, born=born)
+            store.create_signup(signup)  # store_changed -> dashboard reads in a worker
+            start = time.perf_counter()
+            await _settle(app)
+            await pilot.pause(0)
+            refreshes.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            store.progress(screen.code, period=screen.selection.period)
+            aggregates.append(time.perf_counter() - start)
+        result["dashboard_refresh"] = refreshes
+        result["aggregates_read"] = aggregates
+    store.close()
+    return result
+
+
+def _ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:6.1f} ms   worst {max(values) * 1000:6.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="folder to build in (kept; reused if built)")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="ui-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"ui-{args.size}.fieldtui.json"
+    if not path.exists():
+        start = time.perf_counter()
+        build(path, args.size)
+        print(f"built {args.size:,} sign-ups in {time.perf_counter() - start:.1f} s: {path}")
+    starts = [start_to_dashboard(path) for _ in range(3)]
+    inside = asyncio.run(in_app(path))
+    print(f"\nfieldtui UI over {args.size:,} sign-ups (80x24, headless)")
+    print(
+        f"start -> interactive dashboard   median {statistics.median(starts):.2f} s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in starts)})   target <= 0.8 s"
+    )
+    print(
+        f"sign-up list first frame         {inside['list_first_frame'] * 1000:.0f} ms"
+        "   target <= 300 ms"
+    )
+    print(f"search as you type               {_ms(inside['search'])}   target <= 30 ms")
+    print(f"dashboard refresh after a save   {_ms(inside['dashboard_refresh'])}   target <= 5 ms")
+    print(f"  of which progress aggregates   {_ms(inside['aggregates_read'])}")
+
+
+if __name__ == "__main__":
+    main()
