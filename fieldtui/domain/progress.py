@@ -1,13 +1,13 @@
 """Progress maths: sign-ups, payments, nonaktif, visits and targets per banjar up to the branch.
 
-A `ProgressBook` is an accumulator: build it from scratch (`ProgressBook.build`) or keep it up to
-date record by record (`apply_signup(old, new)`, `apply_visit`, `apply_target`, `apply_banjar`)
-as the store saves; both give the same figures. Each record counts at every level above it: a
-sign-up in banjar B of desa ``51.71.01.1003`` counts for B, the desa, kecamatan ``51.71.01``,
-kab/kota ``51.71`` and the branch ``KC-BALI-DENPASAR``. Soft-deleted records never count, and
-with a `Period` only sign-ups registered and visits made within it count. Records that name no
-banjar count under their desa's "(tanpa banjar)" row (`no_banjar_code`), so that the rows below
-any row add up to it exactly.
+A `ProgressBook` is an accumulator: build it from scratch (`ProgressBook.build`, or `add_many`
+and `add_visits` on a new book) or keep it up to date record by record (`apply_signup(old, new)`,
+`apply_visit`, `apply_target`, `apply_banjar`) as the store saves; both give the same figures.
+Each record counts at every level above it: a sign-up in banjar B of desa ``51.71.01.1003``
+counts for B, the desa, kecamatan ``51.71.01``, kab/kota ``51.71`` and the branch
+``KC-BALI-DENPASAR``. Soft-deleted records never count, and with a `Period` only sign-ups
+registered and visits made within it count. Records that name no banjar count under their desa's
+"(tanpa banjar)" row (`no_banjar_code`), so that the rows below any row add up to it exactly.
 
 Definitions (all dates in WITA):
 
@@ -26,7 +26,10 @@ Definitions (all dates in WITA):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,7 +85,7 @@ class _Tally:
         return not (self.signups or self.visits)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed; not frozen: a frozen one costs ~5x as much to make
 class _SignUpMark:
     """What one counted sign-up added, so removing it needs only its id."""
 
@@ -92,10 +95,49 @@ class _SignUpMark:
     week: dt.date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed, like `_SignUpMark`
 class _VisitMark:
     chain: tuple[str, ...]
     day: dt.date
+
+
+_What = tuple[bool, dt.date, dt.date]  # what a sign-up adds: paid, inactive_from, week
+_ID = operator.attrgetter("id")
+_PAID, _INACTIVE, _WEEK = (operator.itemgetter(i) for i in range(3))
+
+
+@dataclass(slots=True)
+class _Leaf:
+    """A batch's records under one chain (`add_many`, `add_visits`), before the roll-up.
+
+    ``ids`` are the records' ids, ``whats`` what each sign-up adds. For the roll-up: ``days``
+    holds each sign-up's week (or each visit's day), ``inactive_from`` each sign-up's first
+    nonaktif day, ``paid`` how many are paid.
+    """
+
+    chain: tuple[str, ...]
+    ids: list[str] = field(default_factory=list)
+    whats: list[_What] = field(default_factory=list)
+    days: list[dt.date] = field(default_factory=list)
+    inactive_from: list[dt.date] = field(default_factory=list)
+    paid: int = 0
+
+
+class _Counts:
+    """How often each date occurs under a set of leaves, counted in C, once per set."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[object, ...], Counter[dt.date]] = {}
+
+    def of(self, leaves: list[_Leaf], *, inactive: bool = False) -> Counter[dt.date]:
+        """Counts of the leaves' ``days`` (or ``inactive_from``); not to be changed."""
+        key = (inactive, *map(id, leaves))
+        counts = self._memo.get(key)
+        if counts is None:
+            lists = [leaf.inactive_from if inactive else leaf.days for leaf in leaves]
+            items = lists[0] if len(lists) == 1 else itertools.chain.from_iterable(lists)
+            counts = self._memo[key] = Counter(items)
+        return counts
 
 
 def _drop(counter: Counter[dt.date], key: dt.date) -> None:
@@ -137,10 +179,8 @@ class ProgressBook:
         book = cls(resolver, period=period)
         for banjar in banjars:
             book.apply_banjar(None, banjar)
-        for signup in signups:
-            book.apply_signup(None, signup)
-        for visit in visits:
-            book.apply_visit(None, visit)
+        book.add_many(signups)
+        book.add_visits(visits)
         for target in targets:
             book.apply_target(None, target)
         return book
@@ -211,6 +251,69 @@ class ProgressBook:
             tally.inactive_from[mark.inactive_from] += 1
             tally.weeks[mark.week] += 1
 
+    def add_many(self, signups: Iterable[SignUp]) -> None:
+        """`add` each sign-up in turn, in bulk: the same figures and marks, a fraction of the time.
+
+        Each sign-up is only marked and filed under its chain's first code (its banjar, or its
+        desa's "no banjar" row); each such leaf's totals then roll up its chain once. A batch
+        that repeats a sign-up, or has one this book counts already, is added one by one.
+        """
+        batch = list(signups)
+        ids = set(map(_ID, batch))
+        if len(ids) != len(batch) or not self._signups.keys().isdisjoint(ids):
+            for signup in batch:
+                self.add(signup)
+            return
+        start, end = self._span()
+        leaves: dict[tuple[str, str | None], _Leaf] = {}
+        # (registered_on, paid_until, is_paid) -> (is_paid, inactive_from, week)
+        derived: dict[tuple[dt.date, dt.date | None, bool], _What] = {}
+        for signup in batch:
+            registered = signup.registered_on
+            if signup.deleted_at is not None or not start <= registered <= end:
+                continue
+            where = (signup.desa_code, signup.banjar_id)
+            leaf = leaves.get(where)
+            if leaf is None:
+                leaf = leaves[where] = _Leaf(self._chain(*where))
+            facts = (registered, signup.paid_until, signup.is_paid)
+            what = derived.get(facts)
+            if what is None:
+                what = derived[facts] = (
+                    signup.is_paid,
+                    inactive_from(signup),
+                    clock.week_start(registered),
+                )
+            leaf.ids.append(signup.id)
+            leaf.whats.append(what)
+        for leaf in leaves.values():
+            # one mark per distinct (paid, inactive_from, week) of the leaf, shared by its records
+            marks = {what: _SignUpMark(leaf.chain, *what) for what in set(leaf.whats)}
+            self._signups.update(zip(leaf.ids, map(marks.__getitem__, leaf.whats), strict=True))
+            leaf.paid = sum(map(_PAID, leaf.whats))
+            leaf.inactive_from = list(map(_INACTIVE, leaf.whats))
+            leaf.days = list(map(_WEEK, leaf.whats))
+        counts = _Counts()
+        for code, below in self._leaves_below(leaves.values()).items():
+            tally = self._tally(code)
+            tally.signups += sum(len(leaf.days) for leaf in below)
+            tally.paid += sum(leaf.paid for leaf in below)
+            tally.inactive_from.update(counts.of(below, inactive=True))
+            tally.weeks.update(counts.of(below))
+
+    def _span(self) -> tuple[dt.date, dt.date]:
+        """The first and last day counted."""
+        return (self.period.start, self.period.end) if self.period else (dt.date.min, dt.date.max)
+
+    @staticmethod
+    def _leaves_below(leaves: Iterable[_Leaf]) -> dict[str, list[_Leaf]]:
+        """The leaves of a batch that count below each code."""
+        below: dict[str, list[_Leaf]] = {}
+        for leaf in leaves:
+            for code in leaf.chain:
+                below.setdefault(code, []).append(leaf)
+        return below
+
     def remove(self, signup: SignUp) -> None:
         """Stop counting a sign-up (by id: what was counted for it is taken away)."""
         mark = self._signups.pop(signup.id, None)
@@ -243,6 +346,35 @@ class ProgressBook:
             tally.visits += 1
             tally.visit_days[day] += 1
 
+    def add_visits(self, visits: Iterable[Visit]) -> None:
+        """`add_visit` each visit in turn, in bulk (as `add_many` does for sign-ups)."""
+        batch = list(visits)
+        ids = set(map(_ID, batch))
+        if len(ids) != len(batch) or not self._visits.keys().isdisjoint(ids):
+            for visit in batch:
+                self.add_visit(visit)
+            return
+        start, end = self._span()
+        leaves: dict[tuple[str, str | None], _Leaf] = {}
+        for visit in batch:
+            day = clock.to_wita(visit.started_at).date()
+            if visit.deleted_at is not None or not start <= day <= end:
+                continue
+            where = (visit.desa_code, visit.banjar_id)
+            leaf = leaves.get(where)
+            if leaf is None:
+                leaf = leaves[where] = _Leaf(self._chain(*where))
+            leaf.ids.append(visit.id)
+            leaf.days.append(day)
+        for leaf in leaves.values():
+            marks = {day: _VisitMark(leaf.chain, day) for day in set(leaf.days)}
+            self._visits.update(zip(leaf.ids, map(marks.__getitem__, leaf.days), strict=True))
+        counts = _Counts()
+        for code, below in self._leaves_below(leaves.values()).items():
+            tally = self._tally(code)
+            tally.visits += sum(len(leaf.days) for leaf in below)
+            tally.visit_days.update(counts.of(below))
+
     def remove_visit(self, visit: Visit) -> None:
         """Stop counting a visit."""
         mark = self._visits.pop(visit.id, None)
@@ -274,6 +406,18 @@ class ProgressBook:
             self._link(new.id, new.desa_code)
 
     # -- queries -----------------------------------------------------------------------------
+
+    def seen_as(self, period: Period | None) -> ProgressBook:
+        """This book's figures, with the targets (and so the listing) of a book for ``period``.
+
+        When this book counts exactly the records a book for ``period`` would count (the
+        all-time book, when nothing is dated after the end of a ``period`` that starts at the
+        beginning of time), the view's rows are that book's rows. The view shares this book's
+        state: query it, never update it.
+        """
+        view = copy.copy(self)
+        view.period = period
+        return view
 
     def target_for(self, code: str, as_of: dt.date) -> Target | None:
         """The target that applies to ``code`` (see the module docstring)."""

@@ -4,7 +4,9 @@ A book per period asked for (all time, a year, a month, ...) is built once from 
 documents and then updated from each applied change, own or another process's, so a save costs
 a few counter updates, never a recount. Books are fed light "facts" objects read straight from
 the documents instead of fully decoded records: building a book for 100k sign-ups then takes a
-fraction of what decoding every record would (see `_SignUpFacts`).
+fraction of what decoding every record would (see `_SignUpFacts`). The facts are read once and
+kept current change by change too, so a second period's book costs no second reading, and a
+period's "to date" figures come from the all-time book when nothing is dated after the period.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,12 +30,13 @@ Tables = Callable[[], Mapping[str, Mapping[str, dict[str, Any]]]]
 _BEGINNING = dt.date(1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _SignUpFacts:
     """The attributes of a SignUp that `ProgressBook` reads, parsed from a raw document.
 
     `tests/store/test_progress.py` checks that books fed with facts equal books fed with
     decoded sign-ups, so a book that starts reading another attribute is caught there.
+    (Not frozen: a frozen dataclass costs several times as much to make, 100k at a time.)
     """
 
     id: str
@@ -45,22 +49,53 @@ class _SignUpFacts:
 
     @classmethod
     def of(cls, doc: Mapping[str, Any]) -> _SignUpFacts:
-        ends = [
-            clock.add_months(dt.date.fromisoformat(p["period_start"]), int(p["months"]))
-            for p in doc.get("payments") or ()
-        ]
-        return cls(
-            id=doc["id"],
-            desa_code=doc["desa_code"],
-            banjar_id=doc.get("banjar_id"),
-            registered_on=dt.date.fromisoformat(doc["registered_on"]),
-            deleted_at=doc.get("deleted_at"),
-            is_paid=bool(ends),
-            paid_until=max(ends, default=None),
-        )
+        """The facts of one document."""
+        (facts,) = cls.read([doc], live_only=False)
+        return facts
+
+    @classmethod
+    def read(
+        cls, docs: Iterable[Mapping[str, Any]], *, live_only: bool = True
+    ) -> list[_SignUpFacts]:
+        """The facts of many documents (``live_only``: of those not soft-deleted), in order.
+
+        Parsed dates are memoised: the same few thousand date strings recur in 100k documents.
+        """
+        out: list[_SignUpFacts] = []
+        dates: dict[str, dt.date] = {}
+        ends: dict[tuple[str, Any], dt.date] = {}  # (period_start, months) -> paid until
+        parse, add_months = dt.date.fromisoformat, clock.add_months
+        for doc in docs:
+            deleted_at = doc.get("deleted_at")
+            if live_only and deleted_at is not None:
+                continue
+            text = doc["registered_on"]
+            registered = dates.get(text)
+            if registered is None:
+                registered = dates[text] = parse(text)
+            paid_until: dt.date | None = None
+            for payment in doc.get("payments") or ():
+                key = (payment["period_start"], payment["months"])
+                end = ends.get(key)
+                if end is None:
+                    end = ends[key] = add_months(parse(key[0]), int(key[1]))
+                if paid_until is None or end > paid_until:
+                    paid_until = end
+            out.append(
+                cls(
+                    doc["id"],
+                    doc["desa_code"],
+                    doc.get("banjar_id"),
+                    registered,
+                    deleted_at,
+                    paid_until is not None,  # at least one payment
+                    paid_until,
+                )
+            )
+        return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _VisitFacts:
     id: str
     desa_code: str
@@ -78,6 +113,36 @@ class _VisitFacts:
             deleted_at=doc.get("deleted_at"),
         )
 
+    @property
+    def day(self) -> dt.date:
+        """The day the visit counts on (as `ProgressBook` dates it)."""
+        return clock.to_wita(self.started_at).date()
+
+
+@dataclass(slots=True)
+class _Facts:
+    """The facts of every live sign-up and visit (by id), kept current by `Aggregates.on_row`."""
+
+    signups: dict[str, _SignUpFacts]
+    visits: dict[str, _VisitFacts]
+    # No live sign-up is registered, and no live visit made, after this day. A deletion leaves
+    # it as it was: too late a day only costs the to-date shortcut (`Aggregates._to_date`).
+    latest: dt.date
+
+    @classmethod
+    def read(cls, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> _Facts:
+        signups = {
+            facts.id: facts for facts in _SignUpFacts.read(tables.get(ix.SIGNUPS, {}).values())
+        }
+        visits: dict[str, _VisitFacts] = {}
+        for doc in tables.get(ix.VISITS, {}).values():
+            if doc.get("deleted_at") is None:
+                visit = _VisitFacts.of(doc)
+                visits[visit.id] = visit
+        days = [facts.registered_on for facts in signups.values()]
+        days += [visit.day for visit in visits.values()]
+        return cls(signups, visits, max(days, default=dt.date.min))
+
 
 @dataclass(frozen=True, slots=True)
 class _Gone:
@@ -87,12 +152,16 @@ class _Gone:
     region_code: str = ""
 
 
-def _signup(doc: Mapping[str, Any]) -> SignUp:
-    return cast(SignUp, _SignUpFacts.of(doc))
-
-
-def _visit(doc: Mapping[str, Any]) -> Visit:
-    return cast(Visit, _VisitFacts.of(doc))
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Many small objects at once: skip the repeated full collections meanwhile."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -143,6 +212,7 @@ class Aggregates:
         self._resolver = resolver
         self._keep = keep
         self._books: OrderedDict[Period | None, ProgressBook] = OrderedDict()
+        self._facts: _Facts | None = None  # read on first use, then kept current
 
     def book(self, period: Period | None = None) -> ProgressBook:
         """The (current) book for ``period``; None is all time."""
@@ -167,7 +237,7 @@ class Aggregates:
         """The lines one level below ``parent_code`` (None: the branches)."""
         day = as_of or (min(clock.today(), period.end) if period else clock.today())
         own = self.book(period)
-        to_date = own if period is None else self.book(Period(start=_BEGINNING, end=period.end))
+        to_date = own if period is None else self._to_date(period)
         codes = [row.region_code for row in own.rows(parent_code, as_of=day, weeks=weeks)]
         codes += [
             row.region_code
@@ -188,28 +258,39 @@ class Aggregates:
         """One region's (or banjar's) line."""
         day = as_of or (min(clock.today(), period.end) if period else clock.today())
         own = self.book(period)
-        to_date = own if period is None else self.book(Period(start=_BEGINNING, end=period.end))
+        to_date = own if period is None else self._to_date(period)
         return ProgressLine(own.row(code, as_of=day), to_date.row(code, as_of=day))
 
+    def _to_date(self, period: Period) -> ProgressBook:
+        """The book of everything up to ``period``'s end.
+
+        When no live record is dated after that end, the all-time book counts exactly the same
+        records, so it serves (seen with the to-date period's targets, which decide a row's
+        target and whether a region with nothing counted is listed): its rows are the to-date
+        book's, and no third book is built. A to-date book already held is used as it is.
+        """
+        whole = Period(start=_BEGINNING, end=period.end)
+        if whole not in self._books and self._read_facts().latest <= period.end:
+            return self.book(None).seen_as(whole)
+        return self.book(whole)
+
+    def _read_facts(self) -> _Facts:
+        if self._facts is None:
+            with _no_gc():
+                self._facts = _Facts.read(self._tables())
+        return self._facts
+
     def _build(self, period: Period | None) -> ProgressBook:
-        collecting = gc.isenabled()
-        gc.disable()  # many small objects at once: skip the repeated full collections
-        try:
+        with _no_gc():
             return self._fill(ProgressBook(self._resolver, period=period))
-        finally:
-            if collecting:
-                gc.enable()
 
     def _fill(self, book: ProgressBook) -> ProgressBook:
+        facts = self._read_facts()
         tables = self._tables()
         for doc in tables.get(ix.BANJARS, {}).values():
             book.apply_banjar(None, decode(Banjar, doc))
-        for doc in tables.get(ix.SIGNUPS, {}).values():
-            if doc.get("deleted_at") is None:
-                book.add(_signup(doc))
-        for doc in tables.get(ix.VISITS, {}).values():
-            if doc.get("deleted_at") is None:
-                book.add_visit(_visit(doc))
+        book.add_many(cast(Iterable[SignUp], facts.signups.values()))
+        book.add_visits(cast(Iterable[Visit], facts.visits.values()))
         for doc in tables.get(ix.TARGETS, {}).values():
             if doc.get("deleted_at") is None:
                 book.apply_target(None, decode(Target, doc))
@@ -218,23 +299,46 @@ class Aggregates:
     def reset(self) -> None:
         """Forget every book (after a full reload); they are rebuilt when next asked for."""
         self._books.clear()
+        self._facts = None
 
     def on_row(
         self, table: str, old: Row | None, new: Row | None, doc: Mapping[str, Any] | None
     ) -> None:
-        """Account for one changed document in every book held."""
-        if not self._books or table not in _HANDLED:
+        """Account for one changed document in the facts and in every book held."""
+        if table not in _HANDLED or (not self._books and self._facts is None):
             return
         gone = _Gone(old.id, old.desa_code) if old is not None else None
-        for book in self._books.values():
-            if table == ix.SIGNUPS:
-                book.apply_signup(cast(SignUp, gone), _signup(doc) if doc else None)
-            elif table == ix.VISITS:
-                book.apply_visit(cast(Visit, gone), _visit(doc) if doc else None)
-            elif table == ix.TARGETS:
-                book.apply_target(cast(Target, gone), decode(Target, doc) if doc else None)
-            else:
-                book.apply_banjar(cast(Banjar, gone), decode(Banjar, doc) if doc else None)
+        if table == ix.SIGNUPS:
+            signup = _SignUpFacts.of(doc) if doc else None
+            self._note(table, old, signup)
+            for book in self._books.values():
+                book.apply_signup(cast(SignUp, gone), cast(SignUp, signup))
+        elif table == ix.VISITS:
+            visit = _VisitFacts.of(doc) if doc else None
+            self._note(table, old, visit)
+            for book in self._books.values():
+                book.apply_visit(cast(Visit, gone), cast(Visit, visit))
+        elif table == ix.TARGETS:
+            target = decode(Target, doc) if doc and self._books else None
+            for book in self._books.values():
+                book.apply_target(cast(Target, gone), target)
+        else:
+            banjar = decode(Banjar, doc) if doc and self._books else None
+            for book in self._books.values():
+                book.apply_banjar(cast(Banjar, gone), banjar)
+
+    def _note(self, table: str, old: Row | None, new: _SignUpFacts | _VisitFacts | None) -> None:
+        """Keep the facts of a changed sign-up or visit (and the latest day) current."""
+        facts = self._facts
+        if facts is None:
+            return  # not read yet: they will be read as they are then
+        kept: dict[str, Any] = facts.signups if table == ix.SIGNUPS else facts.visits
+        if old is not None:
+            kept.pop(old.id, None)
+        if new is not None and new.deleted_at is None:
+            kept[new.id] = new
+            day = new.registered_on if isinstance(new, _SignUpFacts) else new.day
+            facts.latest = max(facts.latest, day)
 
 
 _HANDLED = frozenset({ix.SIGNUPS, ix.VISITS, ix.TARGETS, ix.BANJARS})

@@ -8,12 +8,15 @@ from pathlib import Path
 
 from fieldtui.domain.models import Banjar, Officer, Payment, Period, SignUp, Visit
 from fieldtui.domain.progress import ProgressBook, ProgressRow
+from fieldtui.store.aggregates import ProgressLine
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
 from tests.store.conftest import SESETAN, UBUNG_KAJA, make_signup, make_visit
 
 BRANCH = "KC-BALI-DENPASAR"
 DENPASAR = "51.71"
+PEMOGAN = "51.71.01.2008"
+DENPASAR_TIMUR = "51.71.02"
 
 
 def _walk(rows: list[ProgressRow], children: dict[str, list[ProgressRow]]) -> list[ProgressRow]:
@@ -130,3 +133,85 @@ def test_other_process_saves_move_the_figures(db_path: Path) -> None:
         mine.create_signup(make_signup(wayan.id))
         theirs.refresh()
         assert theirs.progress_of(SESETAN).participants == 1
+
+
+def _lines_tree(store: Store, period: Period | None, as_of: dt.date) -> list[ProgressLine]:
+    """Every line at every level, top down."""
+    out: list[ProgressLine] = []
+    pending: list[str | None] = [None]
+    while pending:
+        code = pending.pop(0)
+        lines = store.progress(code, period=period, as_of=as_of)
+        out += lines
+        pending += [line.region_code for line in lines]
+        if code is not None:
+            out.append(store.progress_of(code, period=period, as_of=as_of))
+    return out
+
+
+def test_to_date_figures_from_the_all_time_book_equal_a_to_date_book(
+    store: Store, officer: Officer
+) -> None:
+    _fill(store, officer)  # sign-ups in 2016-2017, visits in November 2026
+    as_of = dt.date(2026, 11, 20)
+    # targets that only a to-date book (exact period) or only an all-time book (as_of) would
+    # see: they decide whether a region with nothing counted is listed, and a row's target
+    store.set_target("51.71.04", Period.month(2026, 11), 3)
+    store.set_target(DENPASAR_TIMUR, Period.month(2026, 11), 2)  # nothing counted there
+    store.set_target(PEMOGAN, Period(start=dt.date(1, 1, 1), end=dt.date(2026, 12, 31)), 7)
+    store.set_target(PEMOGAN, Period(start=dt.date(1, 1, 1), end=dt.date(2026, 11, 30)), 5)
+    aggregates = store._aggregates
+    for period in (Period.year(2026), Period(start=dt.date(2017, 1, 1), end=dt.date(2026, 11, 30))):
+        whole = Period(start=dt.date(1, 1, 1), end=period.end)
+        aliased = _lines_tree(store, period, as_of)
+        assert whole not in aggregates._books  # served by the all-time book
+        aggregates.book(whole)  # now a real to-date book is held, and used
+        assert _lines_tree(store, period, as_of) == aliased
+        to_date = {line.region_code: line.to_date_row for line in aliased}
+        assert to_date[PEMOGAN].target == (7 if period.end.month == 12 else 5)
+        assert to_date["51.71.04"].target is None and DENPASAR_TIMUR not in to_date
+    # the all-time book's own rows differ (so the comparisons above mean something)
+    all_time = aggregates.book(None)
+    assert all_time.row(PEMOGAN, as_of=as_of).target == 5  # the shortest containing as_of
+    assert all_time.row("51.71.04", as_of=as_of).target == 3
+    assert DENPASAR_TIMUR in [row.region_code for row in all_time.rows(DENPASAR, as_of=as_of)]
+
+
+def test_a_record_after_the_period_turns_the_shortcut_off(store: Store, officer: Officer) -> None:
+    _fill(store, officer)
+    as_of = dt.date(2026, 12, 31)
+    year = Period.year(2026)
+    before = store.progress_of(SESETAN, period=year, as_of=as_of)
+    assert before.participants == 5
+    late = store.create_signup(
+        make_signup(officer.id, serial=40, registered_on=dt.date(2027, 1, 4))
+    )
+    after = store.progress_of(SESETAN, period=year, as_of=as_of)
+    assert (after.participants, after.new_signups) == (5, 0)
+    assert store.progress_of(SESETAN).participants == 6
+    store.delete_signup(late.id, "too early")  # the latest day stays: no shortcut, still right
+    assert store.progress_of(SESETAN, period=year, as_of=as_of) == after
+
+
+def test_books_built_after_saves_read_the_saved_facts(store: Store, officer: Officer) -> None:
+    made = _fill(store, officer)
+    as_of = dt.date(2017, 12, 31)
+    store.progress(None, as_of=as_of)  # the facts are read here, once
+    store.delete_signup(made[1].id, "double")
+    moved = dataclasses.replace(store.get_signup(made[2].id), desa_code=UBUNG_KAJA)
+    store.update_signup(moved)
+    paid = Payment(
+        months=12, amount_rp=201_600, period_start=dt.date(2017, 1, 1), paid_on=dt.date(2017, 1, 5)
+    )
+    store.update_signup(dataclasses.replace(store.get_signup(made[4].id), payments=(paid,)))
+    store.create_signup(make_signup(officer.id, serial=30, registered_on=dt.date(2017, 3, 3)))
+    store.create_visit(make_visit(officer.id, day=5, desa_code=UBUNG_KAJA))
+    store.delete_visit(store.list_visits().items[-1].id, "test")
+    fresh = Store(store._backend)  # reads the facts afresh from the documents
+    for period in (Period.year(2017), Period.month(2017, 3), Period.year(2016), None):
+        # books first built now, from the kept facts, equal books of freshly read facts
+        assert _lines_tree(store, period, as_of) == _lines_tree(fresh, period, as_of)
+    for period in (None, Period.year(2017)):
+        assert _tree_of_store(store, period, as_of) == _recount(store, period, as_of)
+    sesetan = store.progress_of(SESETAN, period=Period.year(2017), as_of=as_of)
+    assert (sesetan.participants, sesetan.new_signups) == (4, 2)  # was (5, 2) before the saves

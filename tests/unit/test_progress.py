@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -321,3 +323,133 @@ def test_incremental_equals_from_scratch(
             book.remove_visit(trip)
     scratch = ProgressBook.build(current.values(), kept, period=period)
     assert _all_rows(book, as_of) == _all_rows(scratch, as_of)
+
+
+# -- bulk building -----------------------------------------------------------------------------
+
+
+def _random_records(seed: int, n: int) -> tuple[list[SignUp], list[Visit]]:
+    """``n`` sign-ups and ``n // 4`` visits over 2025-2026, some deleted, banjars and payments."""
+    rng = random.Random(seed)
+    desas = (*DESAS, "51.71.01.1004")
+    banjars = (None, None, *BANJARS)  # BANJARS[0] also in another desa: its own chain there
+
+    def day() -> dt.date:
+        return D(2025, 1, 1) + dt.timedelta(days=rng.randrange(730))
+
+    people = []
+    for i in range(n):
+        desa = rng.choice(desas)
+        registered = day()
+        payments = tuple(
+            Payment(
+                months=rng.choice((1, 3, 12)),
+                amount_rp=16_800,
+                period_start=clock.add_months(clock.month_start(registered), rng.randrange(-1, 4)),
+                paid_on=registered,
+            )
+            for _ in range(rng.choice((0, 0, 1, 1, 2)))
+        )
+        made = dataclasses.replace(
+            signup(desa, registered, banjar=rng.choice(banjars), id=f"S{i:025d}"),
+            payments=payments,
+        )
+        if rng.random() < 0.1:
+            made = dataclasses.replace(made, deleted_at=AT, deleted_reason="double")
+        people.append(made)
+    trips = []
+    for _ in range(n // 4):
+        started = dt.datetime.combine(day(), dt.time(rng.randrange(24)), tzinfo=dt.UTC)
+        trip = dataclasses.replace(
+            visit(rng.choice(desas), banjar=rng.choice(banjars)), started_at=started
+        )
+        trips.append(dataclasses.replace(trip, deleted_at=AT) if rng.random() < 0.1 else trip)
+    return people, trips
+
+
+def _every_row(book: ProgressBook, as_of: dt.date) -> dict[str, ProgressRow]:
+    """Every row at every level, with a year of weekly figures."""
+    out: dict[str, ProgressRow] = {}
+    stack: list[str | None] = [None]
+    while stack:
+        parent = stack.pop()
+        for row in book.rows(parent, as_of=as_of, weeks=60):
+            assert row.region_code not in out
+            out[row.region_code] = row
+            stack.append(row.region_code)
+    return out
+
+
+def _one_by_one(
+    people: list[SignUp], trips: list[Visit], period: Period | None, banjars: list[Banjar]
+) -> ProgressBook:
+    book = ProgressBook(period=period)
+    for banjar in banjars:
+        book.apply_banjar(None, banjar)
+    for person in people:
+        book.add(person)
+    for trip in trips:
+        book.add_visit(trip)
+    return book
+
+
+def _in_bulk(
+    people: list[SignUp], trips: list[Visit], period: Period | None, banjars: list[Banjar]
+) -> ProgressBook:
+    book = ProgressBook(period=period)
+    for banjar in banjars:
+        book.apply_banjar(None, banjar)
+    book.add_many(iter(people))
+    book.add_visits(iter(trips))
+    return book
+
+
+def _assert_same_books(bulk: ProgressBook, single: ProgressBook) -> None:
+    assert bulk._signups == single._signups  # the marks: later removals take the same away
+    assert bulk._visits == single._visits
+    for as_of in (D(2025, 3, 5), D(2025, 12, 31), D(2026, 6, 15), D(2027, 2, 1)):
+        assert _every_row(bulk, as_of) == _every_row(single, as_of)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "period",
+    [None, Period.year(2025), Period.month(2026, 2), Period(start=D(1, 1, 1), end=D(2025, 9, 30))],
+)
+def test_a_book_built_in_bulk_equals_one_built_record_by_record(
+    seed: int, period: Period | None
+) -> None:
+    people, trips = _random_records(seed, 400)
+    banjars = [Banjar(desa_code=SESETAN, name="Banjar Kaja", id=BANJARS[0])]
+    bulk = _in_bulk(people, trips, period, banjars)
+    single = _one_by_one(people, trips, period, banjars)
+    _assert_same_books(bulk, single)
+    assert bulk._tallies.keys() == single._tallies.keys()
+    # later changes record by record stay exact on a book built in bulk
+    rng = random.Random(seed)
+    for person in rng.sample(people, 120):
+        moved = dataclasses.replace(person, registered_on=person.registered_on.replace(day=1))
+        changed = None if rng.random() < 0.5 else moved
+        for book in (bulk, single):
+            book.apply_signup(person, changed)
+    for trip in rng.sample(trips, 30):
+        for book in (bulk, single):
+            book.remove_visit(trip)
+    _assert_same_books(bulk, single)
+
+
+def test_bulk_adds_repeats_and_recounts_as_add_does() -> None:
+    people, trips = _random_records(7, 200)
+    twice = [*people[:150], *people[100:], dataclasses.replace(people[3], deleted_at=AT)]
+    bulk = _in_bulk(twice, [*trips, *trips[:10]], None, [])
+    _assert_same_books(bulk, _one_by_one(twice, [*trips, *trips[:10]], None, []))
+    # adding in bulk to a book that counts some of them already
+    bulk.add_many(people[50:])
+    bulk.add_visits(trips[5:])
+    single = _one_by_one([*twice, *people[50:]], [*trips, *trips[:10], *trips[5:]], None, [])
+    _assert_same_books(bulk, single)
+    # and a second batch of new ones to a book already counting others
+    fresh = _in_bulk(people[:100], trips[:20], None, [])
+    fresh.add_many(people[100:])
+    fresh.add_visits(trips[20:])
+    _assert_same_books(fresh, _one_by_one(people, trips, None, []))
