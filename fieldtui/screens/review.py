@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from fieldtui.domain.models import Officer, RecordKind, ReviewState, Role
 from fieldtui.domain.permissions import Permission, can
@@ -29,6 +30,7 @@ from fieldtui.screens.review_rows import (
     QueueFilter,
     QueueItem,
     QueuePage,
+    Starts,
     columns,
     counts_line,
     item_cells,
@@ -79,6 +81,7 @@ class ReviewScreen(FieldScreen):
         self.marked: set[str] = set()
         self._reads = 0  # reads asked for; only the latest one is shown
         self._want: str | None = None  # the row to put the cursor on once the queue is shown
+        self._starts: Starts = {}  # where the merged queue's pages start (see read_queue)
 
     # -- who may act -----------------------------------------------------------------------
 
@@ -138,31 +141,49 @@ class ReviewScreen(FieldScreen):
     # -- reading ---------------------------------------------------------------------------
 
     def load(
-        self, *, offset: int | None = None, keep: str | None = None, at_end: bool = False
+        self,
+        *,
+        offset: int | None = None,
+        keep: str | None = None,
+        at_end: bool = False,
+        fresh: bool = True,
     ) -> None:
-        """Read the queue page and the counts again (in workers)."""
+        """Read a page of the queue (in a worker); ``fresh``: the store or the filter changed,
+        so the counts are read again too and the merged list's page starts are forgotten."""
         table = self.query_one(ReviewTable)
         start = table.page_offset if offset is None else offset
+        if fresh:
+            self._starts = {}  # a new dict: a read still running fills the old one
+            self._count(self.spec)
         self._reads += 1
-        self._read(self._reads, self.spec, start, keep, at_end)
-        self._count(self.spec)
+        self._read(self._reads, self.spec, start, keep, at_end, self._starts)
 
     @work(thread=True, exclusive=True, group="review")
     def _read(
-        self, read: int, spec: QueueFilter, offset: int, keep: str | None, at_end: bool
+        self,
+        read: int,
+        spec: QueueFilter,
+        offset: int,
+        keep: str | None,
+        at_end: bool,
+        starts: Starts,
     ) -> None:
         store = self.store
-        page = read_queue(store, spec, offset, PAGE_SIZE)
+        page = read_queue(store, spec, offset, PAGE_SIZE, starts)
         if not page.items and offset > 0:  # the queue shrank under us: show its last page
             offset = max(0, (page.total - 1) // PAGE_SIZE * PAGE_SIZE)
-            page = read_queue(store, spec, offset, PAGE_SIZE)
+            page = read_queue(store, spec, offset, PAGE_SIZE, starts)
         officers = store.officers()
         self.app.call_from_thread(self._show, read, page, officers, keep, at_end)
 
     @work(thread=True, exclusive=True, group="review-counts")
     def _count(self, spec: QueueFilter) -> None:
-        lines = [counts_line(name, counts) for name, counts in read_counts(self.store, spec)]
-        self.app.call_from_thread(self._show_counts, lines)
+        # A newer count (after the next decision) cancels this one between two passes.
+        worker = get_current_worker()
+        found = read_counts(self.store, spec, lambda: worker.is_cancelled)
+        if found is not None:
+            lines = [counts_line(name, counts) for name, counts in found]
+            self.app.call_from_thread(self._show_counts, lines)
 
     def _show_counts(self, lines: list[str]) -> None:
         text = "\n".join(lines) if lines else t("review.no_counts")
@@ -244,7 +265,7 @@ class ReviewScreen(FieldScreen):
 
     @on(PagedTable.PageRequested)
     def _page_requested(self, message: PagedTable.PageRequested) -> None:
-        self.load(offset=message.offset, at_end=message.cursor_at_end)
+        self.load(offset=message.offset, at_end=message.cursor_at_end, fresh=False)
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_detail()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -132,20 +133,63 @@ def _banjar_name(store: Store, banjar_id: str | None, names: dict[str, str]) -> 
     return names[banjar_id]
 
 
-def read_queue(store: Store, spec: QueueFilter, offset: int, limit: int) -> QueuePage:
-    """One page of the queue, newest first, with review comments of flagged records."""
+def merge_newest(
+    signups: list[QueueItem], visits: list[QueueItem], limit: int
+) -> tuple[list[QueueItem], int]:
+    """The first ``limit`` of two newest-first lists merged, and how many are sign-ups.
+
+    Each list keeps its own order (the store's); on equal dates a sign-up comes first.
+    """
+    out: list[QueueItem] = []
+    i = j = 0
+    while len(out) < limit and (i < len(signups) or j < len(visits)):
+        if j >= len(visits) or (i < len(signups) and signups[i].sort_key >= visits[j].sort_key):
+            out.append(signups[i])
+            i += 1
+        else:
+            out.append(visits[j])
+            j += 1
+    return out, i
+
+
+# Where each page of the merged queue starts in the two lists: merged offset -> (sign-ups
+# offset, visits offset). Paging on from a known start reads one page of each list; without
+# one, the page is found from the top (cost grows with the offset).
+Starts = dict[int, tuple[int, int]]
+
+
+def _read_both(
+    store: Store, where: RecordFilter, offset: int, limit: int, starts: Starts
+) -> tuple[list[QueueItem], int]:
+    names = dict[str, str]()
+    s_off, v_off = starts.get(offset, (0, 0))
+    known = offset == 0 or offset in starts
+    take = limit if known else offset + limit
+    s_page = store.list_signups(where, offset=s_off, limit=take)
+    v_page = store.list_visits(where, offset=v_off, limit=take)
+    signups = [_signup_item(s) for s in s_page.items]
+    visits = [_visit_item(v, _banjar_name(store, v.banjar_id, names)) for v in v_page.items]
+    if not known:
+        head, s_off = merge_newest(signups, visits, offset)
+        v_off = len(head) - s_off
+        signups, visits = signups[s_off:], visits[v_off:]
+        starts[offset] = (s_off, v_off)
+    items, from_signups = merge_newest(signups, visits, limit)
+    starts[offset + len(items)] = (s_off + from_signups, v_off + len(items) - from_signups)
+    return items, s_page.total + v_page.total
+
+
+def read_queue(
+    store: Store, spec: QueueFilter, offset: int, limit: int, starts: Starts | None = None
+) -> QueuePage:
+    """One page of the queue, newest first, with review comments of flagged records.
+
+    ``starts`` (for the "both" view) remembers where pages begin; pass the same dict while
+    the store and the filter stay the same, a new one otherwise.
+    """
     where, names = spec.where, dict[str, str]()
-    signups: list[QueueItem] = []
-    visits: list[QueueItem] = []
-    total = 0
     if spec.kind is QueueKind.BOTH:
-        # The merged page at ``offset`` lies within the first offset+limit of each list.
-        s_page = store.list_signups(where, offset=0, limit=offset + limit)
-        v_page = store.list_visits(where, offset=0, limit=offset + limit)
-        signups = [_signup_item(s) for s in s_page.items]
-        visits = [_visit_item(v, _banjar_name(store, v.banjar_id, names)) for v in v_page.items]
-        merged = sorted([*signups, *visits], key=lambda i: i.sort_key, reverse=True)
-        items, total = merged[offset : offset + limit], s_page.total + v_page.total
+        items, total = _read_both(store, where, offset, limit, {} if starts is None else starts)
     elif spec.kind is QueueKind.SIGNUPS:
         page = store.list_signups(where, offset=offset, limit=limit)
         items, total = [_signup_item(s) for s in page.items], page.total
@@ -162,16 +206,21 @@ def read_queue(store: Store, spec: QueueFilter, offset: int, limit: int) -> Queu
     return QueuePage(out, total, offset)
 
 
-def read_counts(store: Store, spec: QueueFilter) -> list[tuple[str, dict[ReviewState, int]]]:
+def read_counts(
+    store: Store, spec: QueueFilter, cancelled: Callable[[], bool] = lambda: False
+) -> list[tuple[str, dict[ReviewState, int]]] | None:
     """Per officer (by name), how many of their records are in each review state.
 
     The filter's place, dates and kind apply; its officer and states do not. Officers with
-    no records are left out.
+    no records are left out. Each count is a pass over the list in the store (about 0.1 s at
+    100k records), so the caller may give up between passes (None) when ``cancelled()``.
     """
     out: list[tuple[str, dict[ReviewState, int]]] = []
     for officer in store.officers():
         counts: dict[ReviewState, int] = {}
         for state in ReviewState:
+            if cancelled():
+                return None
             where = dataclasses.replace(
                 spec.where, officer_id=officer.id, review_states=frozenset({state})
             )

@@ -25,6 +25,7 @@ from fieldtui.screens.reason_dialog import ReasonDialog
 from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.screens.review import ReviewScreen, ReviewTable
 from fieldtui.screens.review_filter import ApproveMarkedDialog
+from fieldtui.screens.review_rows import QueueFilter, Starts, read_queue
 from fieldtui.store.repository import Store
 from tests.builders import SESETAN, make_signup, make_visit
 
@@ -284,3 +285,24 @@ def test_review_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> None
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_and_mark)
+
+
+def test_merged_queue_pages_match_the_whole_list(store: Store) -> None:
+    wayan = store.actor
+    assert wayan is not None
+    for day in range(1, 12):
+        store.create_signup(make_signup(wayan.id, serial=day, registered_on=dt.date(2026, 11, day)))
+        if day % 3:
+            store.create_visit(make_visit(wayan.id, day=day))
+    spec = QueueFilter()
+    whole = read_queue(store, spec, 0, 100).items
+    assert [i.day for i in whole] == sorted((i.day for i in whole), reverse=True)
+    starts: Starts = {}
+    paged = [
+        item
+        for offset in range(0, 20, 3)
+        for item in read_queue(store, spec, offset, 3, starts).items
+    ]
+    assert [i.key for i in paged] == [i.key for i in whole]
+    cold = read_queue(store, spec, 9, 3).items  # an unknown start: found from the top
+    assert [i.key for i in cold] == [i.key for i in whole[9:12]]
