@@ -342,7 +342,7 @@ class ReviewScreen(FieldScreen):
         key, item = self.selected_key, self.selected_item
         if not self._may_decide() or key is None or item is None:
             return
-        name = f"{t(f'review.kind.{item.kind.value}')} {item.name}"
+        name = t(f"review.record.{item.kind.value}", name=item.name)
 
         def decided(reason: str | None) -> None:
             if reason is None:

@@ -236,6 +236,22 @@ def read_counts(
     return out
 
 
+def flagged_counts(store: Store, officer_id: str) -> tuple[int, int]:
+    """How many of an officer's sign-ups and visits need fixes or were rejected."""
+    where = RecordFilter(officer_id=officer_id, review_states=FLAGGED)
+    return store.list_signups(where, limit=0).total, store.list_visits(where, limit=0).total
+
+
+def flag_banner(signups: int, visits: int) -> str:
+    """'⚑ 2 pendaftaran perlu perbaikan atau ditolak — F7 Tinjau' ('' when there are none)."""
+    parts = [
+        t(f"review.banner.{kind}", count=fmt_number(count))
+        for kind, count in (("signups", signups), ("visits", visits))
+        if count
+    ]
+    return t("review.banner.line", what=t("review.banner.and").join(parts)) if parts else ""
+
+
 def counts_line(name: str, counts: dict[ReviewState, int]) -> str:
     """'Wayan Sudarma: 12 baru · 2 diubah · 1 perlu perbaikan · 40 disetujui'."""
     parts = [

@@ -25,7 +25,13 @@ from fieldtui.screens.reason_dialog import ReasonDialog
 from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.screens.review import ReviewScreen, ReviewTable
 from fieldtui.screens.review_filter import ApproveMarkedDialog
-from fieldtui.screens.review_rows import QueueFilter, Starts, read_queue
+from fieldtui.screens.review_rows import (
+    QueueFilter,
+    Starts,
+    flag_banner,
+    flagged_counts,
+    read_queue,
+)
 from fieldtui.store.repository import Store
 from tests.builders import SESETAN, make_signup, make_visit
 
@@ -306,3 +312,15 @@ def test_merged_queue_pages_match_the_whole_list(store: Store) -> None:
     assert [i.key for i in paged] == [i.key for i in whole]
     cold = read_queue(store, spec, 9, 3).items  # an unknown start: found from the top
     assert [i.key for i in cold] == [i.key for i in whole[9:12]]
+
+
+def test_flag_banner_for_the_officers_dashboard(store: Store) -> None:
+    signups = fill(store)
+    wayan = store.officer_by_username("wayan")
+    assert wayan is not None
+    assert flagged_counts(store, wayan.id) == (0, 0)
+    assert flag_banner(0, 0) == ""
+    store.review(RecordKind.SIGNUP, signups[0].id, ReviewState.HAS_ISSUES, "foto buram")
+    store.review(RecordKind.SIGNUP, signups[1].id, ReviewState.REJECTED, "ganda")
+    assert flagged_counts(store, wayan.id) == (2, 0)
+    assert flag_banner(2, 0) == "⚑ 2 pendaftaran perlu perbaikan atau ditolak — F7 Tinjau"
