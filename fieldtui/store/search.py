@@ -84,3 +84,31 @@ class NameSearch:
             return set()
         self._refresh()
         return {self._doc_ids[position] for position in self._hits(folded, 0)}
+
+
+class NikSearch:
+    """Live rows by NIK prefix: their NIKs sorted once (rebuilt lazily after a change), so a
+    prefix is two bisections instead of a pass over every row."""
+
+    def __init__(self, index: TableIndex) -> None:
+        self.index = index
+        self._version = -1
+        self._niks: list[str] = []
+        self._doc_ids: list[int] = []
+
+    def _refresh(self) -> None:
+        if self._version == self.index.version:
+            return
+        pairs = sorted(
+            (row.nik, doc_id) for doc_id, row in self.index.rows.items() if not row.deleted
+        )
+        self._niks = [nik for nik, _ in pairs]
+        self._doc_ids = [doc_id for _, doc_id in pairs]
+        self._version = self.index.version
+
+    def matching(self, prefix: str) -> list[int]:
+        """Doc ids of the live rows whose NIK starts with ``prefix`` (in NIK order)."""
+        self._refresh()
+        low = bisect.bisect_left(self._niks, prefix)
+        high = bisect.bisect_left(self._niks, prefix + "\uffff")
+        return self._doc_ids[low:high]

@@ -14,7 +14,7 @@ from fieldtui.store.base import SIGNUP, raise_issues, replace
 from fieldtui.store.errors import DuplicateNik
 from fieldtui.store.indexes import Row, fold
 from fieldtui.store.listing import Page, RecordFilter, page_rows
-from fieldtui.store.search import NameSearch
+from fieldtui.store.search import NameSearch, NikSearch
 from fieldtui.store.visits import VisitsMixin
 
 ALLOWED_MONTHS = frozenset({1, 3, 6, 12})
@@ -38,6 +38,7 @@ class SignUpsMixin(VisitsMixin):
     """BPU registrations."""
 
     _name_search: NameSearch | None = None
+    _nik_search: NikSearch | None = None
 
     def validate_signup(self, signup: SignUp) -> list[Issue]:
         """What blocks saving this sign-up (empty when it can be saved).
@@ -151,6 +152,12 @@ class SignUpsMixin(VisitsMixin):
             return found
         return [index.rows[d] for d in self._names().find(fold(query), limit)]
 
+    def _niks(self) -> NikSearch:
+        search = self._nik_search
+        if search is None or search.index is not self._index.table(ix.SIGNUPS):
+            search = self._nik_search = NikSearch(self._index.table(ix.SIGNUPS))
+        return search
+
     def _names(self) -> NameSearch:
         search = self._name_search
         if search is None or search.index is not self._index.table(ix.SIGNUPS):
@@ -163,7 +170,12 @@ class SignUpsMixin(VisitsMixin):
         """Sign-ups matching ``where``, newest first, one page at a time."""
         with self._mutex:
             rows, total = page_rows(
-                self._index.table(ix.SIGNUPS), where or RecordFilter(), offset, limit, self._names()
+                self._index.table(ix.SIGNUPS),
+                where or RecordFilter(),
+                offset,
+                limit,
+                self._names(),
+                self._niks(),
             )
             items = [self._load_doc(SignUp, ix.SIGNUPS, row.doc_id) for row in rows]
         return Page(items=items, total=total, offset=offset, limit=limit)

@@ -28,11 +28,34 @@ def filled() -> Store:
     return store
 
 
-@pytest.mark.parametrize("text", ["made", "wayan", "a", "ni l", "zzz", "siti aminah"])
+@pytest.mark.parametrize(
+    "text", ["made", "wayan", "a", "ni l", "zzz", "siti aminah", "5", "5171", "517101", "9", "0"]
+)
 @pytest.mark.parametrize(("offset", "limit"), [(0, 50), (0, 5), (5, 5), (30, 10)])
 def test_name_search_page_equals_a_scan(filled: Store, text: str, offset: int, limit: int) -> None:
     index = filled._index.table("signups")
-    fast, total = page_rows(index, RecordFilter(text=text), offset, limit, filled._names())
+    fast, total = page_rows(
+        index, RecordFilter(text=text), offset, limit, filled._names(), filled._niks()
+    )
     slow, slow_total = page_rows(index, RecordFilter(text=text), offset, limit)  # scans
     assert [row.doc_id for row in fast] == [row.doc_id for row in slow]
-    assert total == slow_total == sum(fold(text) in row.text for row in index.newest_first())
+    expected = sum(
+        row.nik.startswith(text) or fold(text) in row.text for row in index.newest_first()
+    )
+    assert total == slow_total == expected
+
+
+@pytest.mark.parametrize("text", ["5", "5171", "0"])
+def test_many_hits_walk_the_newest_first_order(
+    filled: Store, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldtui.store import listing
+
+    index = filled._index.table("signups")
+    sorted_page, _ = page_rows(
+        index, RecordFilter(text=text), 3, 7, filled._names(), filled._niks()
+    )
+    monkeypatch.setattr(listing, "_SORT_AT_MOST", 0)
+    walked, total = page_rows(index, RecordFilter(text=text), 3, 7, filled._names(), filled._niks())
+    assert [r.doc_id for r in walked] == [r.doc_id for r in sorted_page]
+    assert total == len(list(index.newest_first())) or text == "0"
