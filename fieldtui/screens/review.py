@@ -310,25 +310,30 @@ class ReviewScreen(FieldScreen):
         self.notify(t(message), severity="warning", timeout=4)
         return False
 
-    def _decide(self, key: str, state: ReviewState, comment: str = "") -> bool:
-        kind, record_id = split_key(key)
-        try:
-            self.store.review(kind, record_id, state, comment)
-        except StoreError as exc:
-            self.notify(exc.message(), severity="error", timeout=8)
-            return False
-        return True
-
     def action_approve(self) -> None:
         """Approve the record under the cursor; the cursor moves to the next one."""
         key = self.selected_key
         if not self._may_decide() or key is None:
             return
-        self._want = self._next_key(key)
-        self.marked.discard(key)
         if self._decide(key, ReviewState.APPROVED):
             self.notify(t("review.done.approved"), timeout=2)
-        self.load(keep=self._want)
+
+    def _decide(
+        self, key: str, state: ReviewState, comment: str = "", *, reload: bool = True
+    ) -> bool:
+        """Record the decision; on success the cursor goes to the row after ``key``."""
+        kind, record_id = split_key(key)
+        self._want = self._next_key(key) if reload else None  # for the reload that follows
+        try:
+            self.store.review(kind, record_id, state, comment)
+        except StoreError as exc:
+            self._want = None
+            self.notify(exc.message(), severity="error", timeout=8)
+            return False
+        self.marked.discard(key)
+        if reload:
+            self.load(keep=self._want)
+        return True
 
     def action_flag(self) -> None:
         """Flag the record under the cursor as needing fixes, with a reason for the officer."""
@@ -347,11 +352,8 @@ class ReviewScreen(FieldScreen):
         def decided(reason: str | None) -> None:
             if reason is None:
                 return
-            self._want = self._next_key(key)
-            self.marked.discard(key)
             if self._decide(key, state, reason):
                 self.notify(t(f"review.done.{state.value}"), timeout=3)
-            self.load(keep=self._want)
 
         self.app.push_screen(
             ReasonDialog(
@@ -385,12 +387,11 @@ class ReviewScreen(FieldScreen):
                 return
             done = 0
             for key in sorted(self.marked):
-                if not self._decide(key, ReviewState.APPROVED):
+                if not self._decide(key, ReviewState.APPROVED, reload=False):
                     break
                 done += 1
-                self.marked.discard(key)
             self.notify(t("review.bulk.done", count=fmt_number(done)), timeout=3)
-            self.load()
+            self.load(keep=self.selected_key)
 
         self.app.push_screen(ApproveMarkedDialog(len(self.marked)), confirmed)
 

@@ -32,6 +32,7 @@ from fieldtui.screens.review_rows import (
     flagged_counts,
     read_queue,
 )
+from fieldtui.store.errors import StoreReadOnly
 from fieldtui.store.repository import Store
 from tests.builders import SESETAN, make_signup, make_visit
 
@@ -324,3 +325,22 @@ def test_flag_banner_for_the_officers_dashboard(store: Store) -> None:
     store.review(RecordKind.SIGNUP, signups[1].id, ReviewState.REJECTED, "ganda")
     assert flagged_counts(store, wayan.id) == (2, 0)
     assert flag_banner(2, 0) == "⚑ 2 pendaftaran perlu perbaikan atau ditolak — F7 Tinjau"
+
+
+async def test_a_refused_review_is_shown_and_changes_nothing(
+    app: FieldApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signups = fill(store)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise StoreReadOnly("store.error.read_only_mode")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot)
+        monkeypatch.setattr(store, "review", refuse)
+        await pilot.press("a")
+        await settle(pilot)
+        assert [n.severity for n in app._notifications][-1] == "error"
+        assert store.get_signup(signups[-1].id).review_state is ReviewState.NEW
+        assert names(screen)[0] == NAMES[-1]
+        assert screen.selected_key == f"signup:{signups[-1].id}"  # the cursor stays
