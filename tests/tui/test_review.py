@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 from fieldtui.app import FieldApp
 from fieldtui.domain.models import (
@@ -24,7 +24,7 @@ from fieldtui.i18n import set_language
 from fieldtui.screens.reason_dialog import ReasonDialog
 from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.screens.review import ReviewScreen, ReviewTable
-from fieldtui.screens.review_filter import ApproveMarkedDialog
+from fieldtui.screens.review_filter import ApproveMarkedDialog, ReviewFilterDialog
 from fieldtui.screens.review_rows import (
     QueueFilter,
     Starts,
@@ -344,3 +344,26 @@ async def test_a_refused_review_is_shown_and_changes_nothing(
         assert store.get_signup(signups[-1].id).review_state is ReviewState.NEW
         assert names(screen)[0] == NAMES[-1]
         assert screen.selected_key == f"signup:{signups[-1].id}"  # the cursor stays
+
+
+async def test_filter_by_state_and_officer_then_clear(app: FieldApp, store: Store) -> None:
+    signups = fill(store)
+    store.review(RecordKind.SIGNUP, signups[0].id, ReviewState.APPROVED)
+    wayan = store.officer_by_username("wayan")
+    assert wayan is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot)
+        assert NAMES[0] not in names(screen)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        dialog = top(app)
+        assert isinstance(dialog, ReviewFilterDialog)
+        dialog.query_one("#review-filter-state", Select).value = "approved"
+        dialog.query_one("#review-filter-officer", Select).value = wayan.id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert names(screen) == [NAMES[0]]
+        assert "Disetujui · Wayan Sudarma" in text_of(screen, "#review-filter")
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(names(screen)) == 4
