@@ -32,6 +32,7 @@ from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen
 from fieldtui.screens.preferences import apply_preferences
+from fieldtui.screens.review import ReviewScreen
 from fieldtui.screens.settings import SettingsScreen
 from fieldtui.screens.signups import SignUpsScreen
 from fieldtui.screens.switch_user import SwitchUserDialog
@@ -57,6 +58,7 @@ SCREENS: dict[str, tuple[str, str, Callable[[], Screen[Any]]]] = {
     "pendaftaran": ("f4", "keys.signups", SignUpsScreen),
     "kalkulator": ("f5", "keys.calculator", CalculatorScreen),
     "pengaturan": ("f6", "keys.settings", SettingsScreen),
+    "tinjau": ("f7", "keys.review", ReviewScreen),
 }
 
 

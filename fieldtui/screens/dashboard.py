@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from fieldtui.domain import clock
-from fieldtui.domain.models import Period, RecordKind
+from fieldtui.domain.models import Period, RecordKind, Role
 from fieldtui.domain.regions import branches
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldScreen
@@ -34,6 +34,7 @@ from fieldtui.screens.progress_view import (
     detail,
     is_stale,
 )
+from fieldtui.screens.review_rows import flag_banner, flagged_counts
 from fieldtui.store.aggregates import ProgressLine
 from fieldtui.widgets.nav_bar import NavBar
 
@@ -47,7 +48,16 @@ COLUMNS = (
     ("visits", "dashboard.col.visits", 4),
     ("last", "dashboard.col.last", 9),
 )
-_WATCHED = frozenset({RecordKind.SIGNUP, RecordKind.VISIT, RecordKind.TARGET, RecordKind.BANJAR})
+_WATCHED = frozenset(
+    {
+        RecordKind.SIGNUP,
+        RecordKind.VISIT,
+        RecordKind.TARGET,
+        RecordKind.BANJAR,
+        RecordKind.REVIEW,
+        RecordKind.OFFICER,  # a user switch: whose flags to show
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class Figures:
     total: ProgressLine
     lines: list[ProgressLine]
     day: dt.date
+    flags: str = ""  # an officer's records a supervisor flagged or rejected
 
 
 class DashboardScreen(FieldScreen):
@@ -90,6 +101,7 @@ class DashboardScreen(FieldScreen):
         with Vertical(id="dashboard"):
             if self.field_app.demo:
                 yield Static(self._demo_banner(), id="demo-banner", markup=False)
+            yield Static("", id="dashboard-flags", classes="-empty", markup=False)
             with Horizontal(id="dashboard-bar"):
                 yield Static("", id="dashboard-crumbs")
                 yield Static("", id="dashboard-period")
@@ -151,7 +163,11 @@ class DashboardScreen(FieldScreen):
         day = as_of(period, today)
         total = store.progress_of(code, period=period, as_of=day)
         lines = store.progress(code, period=period, as_of=day)
-        self.app.call_from_thread(self._show, Figures(code, total, lines, day))
+        user = store.actor
+        flags = ""
+        if user is not None and user.role is Role.OFFICER:
+            flags = flag_banner(*flagged_counts(store, user.id))
+        self.app.call_from_thread(self._show, Figures(code, total, lines, day, flags))
 
     def _show(self, figures: Figures) -> None:
         if figures.code != self.code:
@@ -173,6 +189,9 @@ class DashboardScreen(FieldScreen):
             table.move_cursor(row=1)
         self._show_header()
         self._show_detail()
+        banner = self.query_one("#dashboard-flags", Static)
+        banner.update(figures.flags)
+        banner.set_class(not figures.flags, "-empty")
 
     def _warn_style(self) -> Style:
         # The theme's warning colour (so it follows the theme and 16-colour terminals), bold so

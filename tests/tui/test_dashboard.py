@@ -153,3 +153,24 @@ async def test_selected_row_detail_and_english(store: Store, app: FieldApp) -> N
         assert "Kota Denpasar" in summary and "members" in summary
         table = app.screen.query_one(DataTable)
         assert str(table.ordered_columns[2].label) == "Members"
+
+
+async def test_an_officer_sees_flags_on_own_records(store: Store, app: FieldApp) -> None:
+    from fieldtui.domain.models import Officer, RecordKind, ReviewState, Role
+
+    officer = store.actor
+    assert officer is not None
+    signup = store.create_signup(make_signup(officer.id, serial=7))
+    store.create_officer(Officer(username="nyoman", name="Nyoman", role=Role.SUPERVISOR))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app)
+        banner = app.screen.query_one("#dashboard-flags", Static)
+        assert not banner.display  # nothing flagged yet
+        store.use_actor("nyoman")  # the supervisor (in real life: another process)
+        store.review(RecordKind.SIGNUP, signup.id, ReviewState.HAS_ISSUES, "tanggal lahir?")
+        store.use_actor("wayan")
+        app.store_changed.publish(frozenset({RecordKind.REVIEW}))
+        await _settle(app)
+        await pilot.pause()
+        assert banner.display and "1 pendaftaran" in str(banner.render())
+        assert "F7" in str(banner.render())
