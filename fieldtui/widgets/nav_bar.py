@@ -3,7 +3,7 @@ highlighted, and who is signed in.
 
 The footer then has room for the screen's own actions. The bar reads the app's ``nav_items``
 (key, label, mode) and ``nav_status`` (name · role · DEMO); it shortens itself on narrow
-terminals: first the status goes, then the labels of the screens not shown.
+terminals: first the status goes, then the spacing, then the labels of the screens not shown.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ class NavBar(Widget):
         status: str = getattr(self.app, "nav_status", "")
         current = self.app.current_mode
         width = self.size.width
-        for short in (False, True):
-            line = self._line(items, current, short=short)
+        for layout in ("roomy", "tight", "keys"):
+            line = self._line(items, current, layout=layout)
             if line.cell_len <= width:
                 break
         room = width - line.cell_len - 2
@@ -45,16 +45,21 @@ class NavBar(Widget):
             line.append(shown, style=self.get_component_rich_style("navbar--status"))
         return line
 
-    def _line(self, items: Sequence[NavItem], current: str, *, short: bool) -> Text:
+    def _line(self, items: Sequence[NavItem], current: str, *, layout: str) -> Text:
+        """``roomy``: two spaces between screens; ``tight``: one; ``keys``: only the current
+        screen keeps its label."""
         key_style = self.get_component_rich_style("navbar--key")
         current_style = self.get_component_rich_style("navbar--current")
+        gap = "  " if layout == "roomy" else " "
         line = Text(no_wrap=True, overflow="crop")
-        for key, label, mode in items:
+        for index, (key, label, mode) in enumerate(items):
+            if index:
+                line.append(gap)
             if mode == current:
                 line.append(f" {key} {t(label)} ", style=current_style)
-            elif short:
-                line.append(f" {key} ", style=key_style)
+            elif layout == "keys":
+                line.append(key, style=key_style)
             else:
-                line.append(f" {key}", style=key_style)
-                line.append(f" {t(label)} ")
+                line.append(key if index else f" {key}", style=key_style)
+                line.append(f" {t(label)}")
         return line
