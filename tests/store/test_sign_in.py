@@ -50,7 +50,7 @@ def test_another_user_needs_their_pin(monkeypatch: pytest.MonkeyPatch) -> None:
     store._actor = None
     monkeypatch.setattr(sys, "stdin", _Tty())
     typed = iter(["1111", "5821"])
-    monkeypatch.setattr(open_app.getpass, "getpass", lambda prompt: next(typed))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
     assert open_app.sign_in(store, user="nyoman", demo_user=None) is None
     assert store.actor is not None and store.actor.username == "nyoman"
 
@@ -60,7 +60,7 @@ def test_three_wrong_pins_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
     store = _store(Officer(username="first", name="First"), boss)
     store._actor = None
     monkeypatch.setattr(sys, "stdin", _Tty())
-    monkeypatch.setattr(open_app.getpass, "getpass", lambda prompt: "0000")
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "0000")
     refusal = open_app.sign_in(store, user="nyoman", demo_user=None)
     assert refusal is not None and "nyoman" in refusal
     assert store.actor is None
