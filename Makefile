@@ -23,9 +23,9 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 run: $(STAMP_RUN)
 	$(VENV)/bin/fieldtui --demo $(ARGS)
 
-## test: set everything up and run the whole suite
+## test: set everything up and run the whole suite (one worker per core: pytest-xdist)
 test: $(STAMP_TEST)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 ## check: ruff (format check + lint) and mypy --strict
 check: $(STAMP_TEST)
