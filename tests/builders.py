@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from fieldtui.domain.models import Consent, Participant, Sex, SignUp, Visit
+from fieldtui.domain.models import Consent, Officer, Participant, Sex, SignUp, Visit
 from fieldtui.domain.nik import make_nik
+from fieldtui.store.repository import Store
 
 SESETAN = "51.71.01.1003"
 
@@ -40,3 +43,14 @@ def make_visit(officer_id: str, *, day: int = 24, desa_code: str = SESETAN, **fi
     """A banjar visit in Sesetan on a November 2026 evening."""
     started = dt.datetime(2026, 11, day, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return Visit(officer_id=officer_id, desa_code=desa_code, started_at=started, **fields)
+
+
+@contextmanager
+def acting_as(store: Store, username: str) -> Iterator[Officer]:
+    """Act as ``username`` inside the block (a supervisor setting targets, say), then as before."""
+    before = store.actor
+    try:
+        yield store.use_actor(username)
+    finally:
+        if before is not None:
+            store.use_actor(before.username)

@@ -73,6 +73,7 @@ DEMO_SUPERVISOR = DemoUser(
     phone="+6285237081703",
 )
 DEMO_USERS = (DEMO_OFFICER, DEMO_OFFICER_2, DEMO_SUPERVISOR)  # the first one signs in
+_SUPERVISOR_FIRST = (DEMO_SUPERVISOR, DEMO_OFFICER, DEMO_OFFICER_2)  # the order they are created
 
 
 class DemoRefused(StoreError):
@@ -124,8 +125,14 @@ def build_demo(store: Store, *, seed: int = DEFAULT_SEED) -> DemoSummary:
             return demo_summary(store)
         if not store.is_empty:
             raise DemoRefused(path=str(store.path or ":memory:"))
-        ids = [_create_user(store, user) for user in DEMO_USERS]
-        Drive(store, rng, Officers(first=ids[0], second=ids[1])).run()
+        # The supervisor is the store's first user (who creates themself) and adds the others.
+        ids = {user.username: _create_user(store, user) for user in _SUPERVISOR_FIRST}
+        officers = Officers(
+            first=ids[DEMO_OFFICER.username],
+            second=ids[DEMO_OFFICER_2.username],
+            supervisor=ids[DEMO_SUPERVISOR.username],
+        )
+        Drive(store, rng, officers).run()
         store.mark_demo(seed=seed, branch=BRANCH_CODE)
     store.use_actor(DEMO_OFFICER.username)
     return demo_summary(store, created=True, seconds=time.perf_counter() - started)

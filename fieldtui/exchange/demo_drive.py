@@ -69,6 +69,7 @@ class Officers:
 
     first: str  # Denpasar Selatan/Barat and Badung
     second: str  # Denpasar Utara/Timur, Tabanan, Jembrana, Buleleng
+    supervisor: str  # sets the targets
 
     def for_area(self, code: str) -> str:
         """The officer working the area of ``code``."""
@@ -103,9 +104,16 @@ class Drive:
     def targets(self) -> None:
         """The 2017 targets: branch, kab/kota and the pilot villages."""
         year = Period.year(YEAR)
+        self.act_as(self.officers.supervisor)  # only supervisors set targets
         self.store.set_target(BRANCH_CODE, year, BRANCH_TARGET)
         for code, number in (KAB_TARGETS | PILOT_TARGETS).items():
             self.store.set_target(code, year, number)
+
+    def act_as(self, officer_id: str) -> None:
+        """Write as this user from now on (officers may only record their own work)."""
+        actor = self.store.actor
+        if actor is None or actor.id != officer_id:
+            self.store.use_actor(self.store.get_officer(officer_id).username)
 
     def head_name(self) -> str:
         """A Balinese man's name for a banjar head or village official."""
@@ -128,9 +136,11 @@ class Drive:
         follow_up_on: dt.date | None = None,
     ) -> Visit:
         """Log one visit (by the officer of the area unless another is named)."""
+        officer_id = officer_id or self.officers.for_area(desa_code)
+        self.act_as(officer_id)
         return self.store.create_visit(
             Visit(
-                officer_id=officer_id or self.officers.for_area(desa_code),
+                officer_id=officer_id,
                 desa_code=desa_code,
                 started_at=when,
                 visit_type=kind,
@@ -147,7 +157,9 @@ class Drive:
     def register(self, count: int, where: Where) -> None:
         """Sign up ``count`` people at ``where``."""
         for _ in range(count):
-            self.store.create_signup(self.people.signup(where))
+            signup = self.people.signup(where)
+            self.act_as(signup.officer_id)
+            self.store.create_signup(signup)
 
     # -- the pilot villages -------------------------------------------------------------------
 
@@ -155,6 +167,7 @@ class Drive:
         """A 2016 desa sadar drive: aparat desa, every banjar, door to door, later follow-ups."""
         rng, village = self.rng, gazetteer().require(code)
         officer = self.officers.for_area(code)
+        self.act_as(officer)  # the banjars are the area officer's
         title = default_head_title(code)
         banjars = [
             self.store.create_banjar(

@@ -19,6 +19,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
+from fieldtui.domain.permissions import Permission, can
 from fieldtui.domain.phone import format_phone, parse_phone
 from fieldtui.i18n import LANGUAGES, Lang, get_language, set_language, t
 from fieldtui.screens.base import FieldScreen
@@ -174,12 +175,21 @@ class SettingsScreen(FieldScreen):
 
     def action_new_target(self) -> None:
         """Set a target for a region and period (or change one that exists)."""
-        self.app.push_screen(TargetDialog(self.field_app.today()), self._target_saved)
+        if self._may_set_targets():
+            self.app.push_screen(TargetDialog(self.field_app.today()), self._target_saved)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         target = next((r.target for r in self.rows if r.target.id == event.row_key.value), None)
-        if target is not None:
+        if target is not None and self._may_set_targets():
             self.app.push_screen(TargetDialog(self.field_app.today(), target), self._target_saved)
+
+    def _may_set_targets(self) -> bool:
+        """True for a supervisor; anyone else is told plainly (the store refuses them too)."""
+        user = self.field_app.user
+        if user is not None and can(user.role, Permission.SET_TARGETS):
+            return True
+        self.notify(t("repository.denied.set_targets"), severity="warning")
+        return False
 
     def _target_saved(self, target: Target | None) -> None:
         if target is not None:

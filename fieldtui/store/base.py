@@ -28,7 +28,7 @@ from fieldtui.domain.models import (
     Target,
     Visit,
 )
-from fieldtui.domain.permissions import Permission
+from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import t
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import Backend, Doc
@@ -120,14 +120,23 @@ class StoreBase:
     def _require(self, permission: Permission, *, owner_id: str | None = None) -> Officer:
         """The one place every write passes: store writable, someone acting, role allows it.
 
-        Role rules (issue 5) go here; for now every known user may do everything.
+        The role must grant ``permission`` (`fieldtui.domain.permissions`); for
+        WRITE_OWN_RECORDS the record must also belong to the actor (``owner_id``).
         """
         if self._backend.read_only:
             raise StoreReadOnly("store.error.read_only_mode")
-        if self._actor is None:
+        actor = self._actor
+        if actor is None:
             raise PermissionDenied("repository.error.no_actor")
-        del permission, owner_id  # role checks: issue 5
-        return self._actor
+        if not can(actor.role, permission):
+            raise PermissionDenied(f"repository.denied.{permission.value}")
+        if (
+            permission is Permission.WRITE_OWN_RECORDS
+            and owner_id is not None
+            and owner_id != actor.id
+        ):
+            raise PermissionDenied("repository.denied.not_own")
+        return actor
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -158,9 +167,13 @@ class StoreBase:
         *,
         check: Callable[[], None] | None = None,
         reason: str = "",
+        permission: Permission | None = None,
     ) -> R:
-        """Insert a new record and its CREATE audit entry in one transaction."""
-        actor = self._require(kind.permission, owner_id=_owner(record))
+        """Insert a new record and its CREATE audit entry in one transaction.
+
+        ``permission`` replaces the kind's own (the first user of a store creating themself).
+        """
+        actor = self._require(permission or kind.permission, owner_id=_owner(record))
         doc = encode(record)
         with self._mutex, self._backend.transaction():
             # Inside the lock and after catching up: checks see every other process's saves.
@@ -183,16 +196,21 @@ class StoreBase:
         check: Callable[[R], None] | None = None,
         action: AuditAction = AuditAction.UPDATE,
         touch: bool = True,
+        permission: Permission | None = None,
     ) -> R:
         """Replace a record with ``record`` (matched by id), auditing the field changes.
 
         ``created_at`` and the deletion fields cannot be changed this way; an edit of a reviewed
-        record puts it back in the review queue. Returns the record as stored.
+        record puts it back in the review queue. Returns the record as stored. ``permission``
+        replaces the kind's own (a user editing their own profile).
         """
         with self._mutex, self._backend.transaction():
             doc_id, old_doc = self._raw(kind, record.id)
             old: R = decode(kind.model, old_doc)
-            actor = self._require(kind.permission, owner_id=_owner(old))
+            needed = permission or kind.permission
+            actor = self._require(needed, owner_id=_owner(old))
+            if _owner(record) != _owner(old):
+                self._require(needed, owner_id=_owner(record))  # no handing a record to another
             if getattr(old, "deleted_at", None) is not None and action is AuditAction.UPDATE:
                 raise ValidationFailed("repository.error.deleted", id=record.id)
             new = _carry_over(old, record, action)

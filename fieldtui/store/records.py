@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fieldtui.domain.banjars import validate_banjar
 from fieldtui.domain.models import Banjar, Officer, Period, Target
+from fieldtui.domain.permissions import Permission
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import BANJAR, OFFICER, TARGET, StoreBase, raise_issues, replace
-from fieldtui.store.errors import NotFound, ValidationFailed
+from fieldtui.store.errors import NotFound, PermissionDenied, StoreReadOnly, ValidationFailed
 from fieldtui.store.indexes import fold
 
 
@@ -27,21 +28,40 @@ class RecordsMixin(StoreBase):
                 return self._create(OFFICER, officer)
             self._actor = officer
             try:
-                return self._create(OFFICER, officer)
+                # Nobody can grant the first user anything: they create themself.
+                return self._create(OFFICER, officer, permission=Permission.READ)
             except BaseException:
                 self._actor = None
                 raise
 
     def update_officer(self, officer: Officer, *, reason: str = "") -> Officer:
-        """Change a user (name, role, phone, PIN hash, active); the login name stays unique."""
+        """Change a user (name, role, phone, PIN hash, active); the login name stays unique.
+
+        Changing another user needs MANAGE_USERS. Anyone may change their own name, phone and
+        PIN, but nobody their own login name, role or active flag (a supervisor cannot demote
+        or lock out themself by mistake).
+        """
         with self._mutex, self._backend.transaction():
             owner = self._index.username.get(officer.username)
             if owner is not None and owner != officer.id:
                 raise ValidationFailed("repository.error.username_taken", username=officer.username)
-            saved = self._update(OFFICER, officer, reason=reason)
+            permission = self._officer_edit_permission(officer)
+            saved = self._update(OFFICER, officer, reason=reason, permission=permission)
         if self._actor is not None and self._actor.id == saved.id:
             self._actor = saved
         return saved
+
+    def _officer_edit_permission(self, officer: Officer) -> Permission:
+        """What changing ``officer`` needs: READ for one's own profile, else MANAGE_USERS."""
+        actor = self._actor
+        if actor is None or actor.id != officer.id:
+            return Permission.MANAGE_USERS
+        if self._backend.read_only:
+            raise StoreReadOnly("store.error.read_only_mode")
+        old = self._load(OFFICER, officer.id)
+        if (old.username, old.role, old.active) != (officer.username, officer.role, officer.active):
+            raise PermissionDenied("repository.denied.own_role")
+        return Permission.READ
 
     def get_officer(self, officer_id: str) -> Officer:
         """A user by id (NotFound otherwise)."""

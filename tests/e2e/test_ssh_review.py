@@ -23,10 +23,11 @@ def test_supervisor_approves_over_ssh(
 ) -> None:
     db = tmp_path / "branch.fieldtui.json"
     with Store.open(db) as store:
-        officer = store.create_officer(Officer(username="wayan", name="Wayan Sudarma"))
-        signup = store.create_signup(make_signup(officer.id, serial=5, name="Ni Luh Sekar"))
-        # The supervisor is the login that sshd authenticates.
+        # The supervisor is the login that sshd authenticates; as the first user, they add wayan.
         store.create_officer(Officer(username=os_login_name(), name="Kadek", role=Role.SUPERVISOR))
+        officer = store.create_officer(Officer(username="wayan", name="Wayan Sudarma"))
+        store.use_actor("wayan")
+        signup = store.create_signup(make_signup(officer.id, serial=5, name="Ni Luh Sekar"))
     remote = (
         f"env XDG_DATA_HOME={shlex.quote(str(tmp_path / 'data'))} "
         f"XDG_CONFIG_HOME={shlex.quote(str(tmp_path / 'config'))} TERM=xterm "

@@ -50,9 +50,14 @@ def make_store(store_kind: str, tmp_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def store(make_store: Any) -> Store:
-    """A fresh store whose first user (an officer) is the actor."""
+    """A fresh store with an officer (wayan, the actor) and a supervisor (`supervisor()`).
+
+    The supervisor is the store's first user: only a supervisor may add the others.
+    """
     store: Store = make_store()
+    store.create_officer(supervisor())
     store.create_officer(Officer(username="wayan", name="I Wayan Sudarma"))
+    store.use_actor("wayan")
     return store
 
 
@@ -64,5 +69,5 @@ def officer(store: Store) -> Officer:
 
 
 def supervisor() -> Officer:
-    """A supervisor user (not yet saved)."""
+    """The supervisor user kadek (as created; the `store` fixture saves one)."""
     return Officer(username="kadek", name="Ni Kadek Sari", role=Role.SUPERVISOR)

@@ -17,7 +17,7 @@ from fieldtui.store.base import InvalidRecord
 from fieldtui.store.errors import NotFound, ValidationFailed
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
-from tests.store.conftest import make_signup, make_visit, supervisor
+from tests.store.conftest import make_signup, make_visit
 
 
 def test_history_of_a_signup(store: Store, officer: Officer) -> None:
@@ -81,9 +81,8 @@ def test_reveal_and_export_are_recorded(store: Store, officer: Officer) -> None:
 
 
 def test_review_flag_edit_approve(store: Store, officer: Officer) -> None:
-    kadek = store.create_officer(supervisor())
     signup = store.create_signup(make_signup(officer.id))
-    store.use_actor("kadek")
+    kadek = store.use_actor("kadek")
     with pytest.raises(InvalidRecord):
         store.review(RecordKind.SIGNUP, signup.id, ReviewState.HAS_ISSUES, "  ")
     flagged = store.review(
@@ -119,6 +118,7 @@ def test_review_flag_edit_approve(store: Store, officer: Officer) -> None:
 
 def test_review_needs_a_reviewable_record(store: Store, officer: Officer) -> None:
     visit = store.create_visit(make_visit(officer.id))
+    store.use_actor("kadek")  # supervisors review
     store.review(RecordKind.VISIT, visit.id, ReviewState.REJECTED, "not a real visit")
     assert store.get_visit(visit.id).review_state is ReviewState.REJECTED
     with pytest.raises(ValidationFailed):

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fieldtui.domain.models import Banjar, Officer, Period
+from fieldtui.domain.models import Banjar, Officer, Period, Role
 from fieldtui.store.errors import DuplicateNik
 from fieldtui.store.repository import Store
 from tests.store.conftest import SESETAN, make_signup, make_visit
@@ -19,7 +19,9 @@ class Boom(Exception):
 def test_records_made_earlier_in_a_batch_can_be_referred_to(make_store: Any) -> None:
     store: Store = make_store()
     with store.batch():
+        store.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
         officer = store.create_officer(Officer(username="wayan", name="I Wayan Sudarma"))
+        store.use_actor("wayan")
         banjar = store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Kaja"))
         visit = store.create_visit(make_visit(officer.id, banjar_id=banjar.id))
         first = store.create_signup(make_signup(officer.id, banjar_id=banjar.id, visit_id=visit.id))
@@ -29,6 +31,7 @@ def test_records_made_earlier_in_a_batch_can_be_referred_to(make_store: Any) -> 
         with pytest.raises(DuplicateNik):
             store.create_signup(make_signup(officer.id, name="Ni Made Lain"))
         store.create_signup(make_signup(officer.id, serial=2))
+        store.use_actor("kadek")  # the supervisor sets the target
         store.set_target(SESETAN, Period.year(2026), 10)
     assert store.list_signups().total == 2
     assert store.progress_of(SESETAN, period=Period.year(2026)).participants == 2

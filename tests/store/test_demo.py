@@ -253,8 +253,11 @@ def _quick_build(store: Store, *, seed: int = 2017) -> DemoSummary:
     with store.batch():
         if store.is_demo:
             return demo.demo_summary(store)
+        boss = DEMO_SUPERVISOR  # the first user; only a supervisor adds the others
+        store.create_officer(Officer(username=boss.username, name=boss.name, role=boss.role))
         store.create_officer(Officer(username=DEMO_OFFICER.username, name=DEMO_OFFICER.name))
         store.mark_demo(seed=seed)
+    store.use_actor(DEMO_OFFICER.username)
     return demo.demo_summary(store, created=True)
 
 
@@ -282,7 +285,7 @@ def test_refuses_a_store_with_real_data(db_path: Path) -> None:
 def test_force_builds_a_demo_store_afresh(db_path: Path) -> None:
     assert create_demo_store(db_path).created
     with Store.open(db_path) as store:
-        store.use_actor(DEMO_OFFICER.username)
+        store.use_actor(DEMO_SUPERVISOR.username)
         store.create_officer(Officer(username="extra", name="Someone Added"))
     assert not create_demo_store(db_path).created
     again = create_demo_store(db_path, force=True)

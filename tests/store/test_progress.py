@@ -11,6 +11,7 @@ from fieldtui.domain.progress import ProgressBook, ProgressRow
 from fieldtui.store.aggregates import ProgressLine
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
+from tests.builders import acting_as
 from tests.store.conftest import SESETAN, UBUNG_KAJA, make_signup, make_visit
 
 BRANCH = "KC-BALI-DENPASAR"
@@ -88,8 +89,9 @@ def _fill(store: Store, officer: Officer) -> list[SignUp]:
         )
     store.create_visit(make_visit(officer.id, banjar_id=kaja.id))
     store.create_visit(make_visit(officer.id, day=3, desa_code=UBUNG_KAJA))
-    store.set_target(DENPASAR, Period.year(2017), 10)
-    store.set_target(SESETAN, Period.year(2017), 4)
+    with acting_as(store, "kadek"):  # a supervisor sets the targets
+        store.set_target(DENPASAR, Period.year(2017), 10)
+        store.set_target(SESETAN, Period.year(2017), 4)
     return made
 
 
@@ -156,6 +158,7 @@ def test_to_date_figures_from_the_all_time_book_equal_a_to_date_book(
     as_of = dt.date(2026, 11, 20)
     # targets that only a to-date book (exact period) or only an all-time book (as_of) would
     # see: they decide whether a region with nothing counted is listed, and a row's target
+    store.use_actor("kadek")  # a supervisor sets them
     store.set_target("51.71.04", Period.month(2026, 11), 3)
     store.set_target(DENPASAR_TIMUR, Period.month(2026, 11), 2)  # nothing counted there
     store.set_target(PEMOGAN, Period(start=dt.date(1, 1, 1), end=dt.date(2026, 12, 31)), 7)

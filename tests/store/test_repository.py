@@ -13,7 +13,8 @@ from fieldtui.store.base import InvalidRecord
 from fieldtui.store.errors import NotFound, PermissionDenied, ValidationFailed
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
-from tests.store.conftest import SESETAN, UBUNG_KAJA, make_visit, supervisor
+from tests.builders import acting_as
+from tests.store.conftest import SESETAN, UBUNG_KAJA, make_visit
 
 
 def test_first_user_creates_themself_and_acts(make_store: Any) -> None:
@@ -36,14 +37,15 @@ def test_second_user_needs_an_actor(make_store: Any) -> None:
 
 
 def test_officers(store: Store, officer: Officer) -> None:
-    kadek = store.create_officer(supervisor())
-    assert [o.username for o in store.officers()] == ["wayan", "kadek"]  # by name
+    store.use_actor("kadek")  # the supervisor adds and changes users
+    made = store.create_officer(Officer(username="made", name="Made Ayu"))
+    assert [o.username for o in store.officers()] == ["wayan", "made", "kadek"]  # by name
     with pytest.raises(ValidationFailed):
         store.create_officer(Officer(username="kadek", name="Someone else"))
-    renamed = store.update_officer(dataclasses.replace(kadek, name="Ni Kadek Sari Dewi"))
-    assert store.get_officer(kadek.id).name == "Ni Kadek Sari Dewi"
-    assert renamed.updated_at >= kadek.updated_at
-    assert store.use_actor("kadek") == renamed
+    renamed = store.update_officer(dataclasses.replace(made, name="Made Ayu Lestari"))
+    assert store.get_officer(made.id).name == "Made Ayu Lestari"
+    assert renamed.updated_at >= made.updated_at
+    assert store.use_actor("made") == renamed
     assert store.actor == renamed
     with pytest.raises(NotFound):
         store.use_actor("nobody")
@@ -88,9 +90,12 @@ def test_visit_create_update_delete(store: Store, officer: Officer) -> None:
 
 def test_visit_references_are_checked(store: Store, officer: Officer) -> None:
     elsewhere = store.create_banjar(Banjar(desa_code=UBUNG_KAJA, name="Banjar Kaja"))
-    with pytest.raises(InvalidRecord) as info:
+    # Nobody may save a visit for an unknown officer (it is not their own); validation says why.
+    with pytest.raises(PermissionDenied):
         store.create_visit(make_visit("01NOBODY", desa_code="51.99.99.9999"))
-    codes = {i.code for i in info.value.issues}
+    codes = {
+        i.code for i in store.validate_visit(make_visit("01NOBODY", desa_code="51.99.99.9999"))
+    }
     assert codes == {"repository.issue.unknown_officer", "repository.issue.unknown_desa"}
     with pytest.raises(InvalidRecord) as info:
         store.create_visit(make_visit(officer.id, banjar_id=elsewhere.id))
@@ -116,11 +121,13 @@ def test_unknown_ids(store: Store) -> None:
 
 
 def test_list_visits_filters_and_pages(store: Store, officer: Officer) -> None:
-    kadek = store.create_officer(supervisor())
+    with acting_as(store, "kadek"):
+        made = store.create_officer(Officer(username="made", name="Made Ayu"))
     for day in range(1, 21):
+        store.use_actor("wayan" if day % 2 else "made")  # each officer logs their own
         store.create_visit(
             make_visit(
-                officer.id if day % 2 else kadek.id,
+                officer.id if day % 2 else made.id,
                 day=day,
                 desa_code=SESETAN if day <= 10 else UBUNG_KAJA,
                 visit_type=VisitType.BOOTH if day == 7 else VisitType.BANJAR,
@@ -135,7 +142,7 @@ def test_list_visits_filters_and_pages(store: Store, officer: Officer) -> None:
     mine = store.list_visits(RecordFilter(officer_id=officer.id), limit=100)
     assert mine.total == 10 and all(v.officer_id == officer.id for v in mine.items)
     assert store.list_visits(RecordFilter(desa_code="51.71.04")).total == 10
-    assert store.list_visits(RecordFilter(desa_code=SESETAN, officer_id=kadek.id)).total == 5
+    assert store.list_visits(RecordFilter(desa_code=SESETAN, officer_id=made.id)).total == 5
     window = RecordFilter(date_from=dt.date(2026, 11, 5), date_to=dt.date(2026, 11, 8))
     assert [v.started_at.day for v in store.list_visits(window).items] == [8, 7, 6, 5]
     assert store.list_visits(RecordFilter(visit_type=VisitType.BOOTH)).total == 1
@@ -145,6 +152,7 @@ def test_list_visits_filters_and_pages(store: Store, officer: Officer) -> None:
 
 
 def test_targets(store: Store) -> None:
+    store.use_actor("kadek")  # a supervisor sets targets
     year = Period.year(2017)
     target = store.set_target("51.71", year, 22_000)
     assert store.get_target("51.71", year) == target
@@ -173,7 +181,7 @@ def test_failed_write_leaves_nothing(store: Store, officer: Officer) -> None:
     with pytest.raises(InvalidRecord):
         store.create_visit(make_visit(officer.id, attendees=-1))
     assert store.list_visits().total == 0
-    assert len(store.audit_log()) == 1  # only the officer's own creation
+    assert len(store.audit_log()) == 2  # only the two users' creation
 
 
 def test_read_only_memory_store_refuses_writes() -> None:

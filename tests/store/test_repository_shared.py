@@ -20,8 +20,9 @@ from tests.store.conftest import make_signup, supervisor
 @pytest.fixture
 def pair(db_path: Path) -> tuple[Store, Store]:
     officer_side = Store.open(db_path)
+    officer_side.create_officer(supervisor())  # the first user adds the officer
     wayan = officer_side.create_officer(Officer(username="wayan", name="I Wayan"))
-    officer_side.create_officer(supervisor())
+    officer_side.use_actor("wayan")
     supervisor_side = Store.open(db_path, actor_username="kadek")
     assert officer_side.actor == wayan
     return officer_side, supervisor_side

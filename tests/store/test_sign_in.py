@@ -13,6 +13,9 @@ from fieldtui.domain.auth import hash_pin, os_login_name
 from fieldtui.domain.models import Officer, Role
 from fieldtui.store.repository import Store
 
+# The first user of these stores is a supervisor: only a supervisor adds the others.
+_FIRST = Officer(username="first", name="First", role=Role.SUPERVISOR)
+
 
 def _store(*users: Officer) -> Store:
     store = Store.memory()
@@ -46,7 +49,7 @@ def test_another_user_needs_their_pin(monkeypatch: pytest.MonkeyPatch) -> None:
     boss = Officer(
         username="nyoman", name="Nyoman", role=Role.SUPERVISOR, pin_hash=hash_pin("5821")
     )
-    store = _store(Officer(username="first", name="First"), boss)
+    store = _store(_FIRST, boss)
     store._actor = None
     monkeypatch.setattr(sys, "stdin", _Tty())
     typed = iter(["1111", "5821"])
@@ -57,7 +60,7 @@ def test_another_user_needs_their_pin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_three_wrong_pins_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
     boss = Officer(username="nyoman", name="Nyoman", pin_hash=hash_pin("5821"))
-    store = _store(Officer(username="first", name="First"), boss)
+    store = _store(_FIRST, boss)
     store._actor = None
     monkeypatch.setattr(sys, "stdin", _Tty())
     monkeypatch.setattr("getpass.getpass", lambda prompt: "0000")
@@ -67,7 +70,7 @@ def test_three_wrong_pins_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_user_without_pin_cannot_be_borrowed() -> None:
-    store = _store(Officer(username="first", name="First"), Officer(username="b", name="B"))
+    store = _store(_FIRST, Officer(username="b", name="B"))
     assert open_app.sign_in(store, user="b", demo_user=None) == (
         "Pengguna 'b' belum punya PIN, jadi tidak bisa dipakai dari login lain."
     )

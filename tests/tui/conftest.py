@@ -15,9 +15,14 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture
 def store() -> Store:
-    """A memory store whose first user, officer 'wayan', is signed in."""
+    """A memory store with officer 'wayan' (signed in) and supervisor 'sri'.
+
+    Sri is the store's first user: only a supervisor adds users and sets targets.
+    """
     store = Store.memory()
+    store.create_officer(Officer(username="sri", name="Sri Wahyuni", role=Role.SUPERVISOR))
     store.create_officer(Officer(username="wayan", name="Wayan Sudarma", role=Role.OFFICER))
+    store.use_actor("wayan")
     return store
 
 

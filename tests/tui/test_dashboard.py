@@ -12,7 +12,7 @@ from fieldtui.domain.models import Banjar, Payment, Period
 from fieldtui.i18n import set_language
 from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.store.repository import Store
-from tests.builders import SESETAN, make_signup, make_visit
+from tests.builders import SESETAN, acting_as, make_signup, make_visit
 
 UBUNG_KAJA = "51.71.04.2008"
 KUTA = "51.03.01.1001"  # a kelurahan in Badung
@@ -38,8 +38,9 @@ def _fill(store: Store) -> None:
     store.create_visit(make_visit(officer.id, day=20, banjar_id=kaja.id))
     old = make_visit(officer.id, desa_code=UBUNG_KAJA)
     store.create_visit(replace(old, started_at=dt.datetime(2026, 9, 1, 19, 0, tzinfo=WITA)))
-    store.set_target("KC-BALI-DENPASAR", Period.year(2026), 22_964)
-    store.set_target(SESETAN, Period.year(2026), 10)
+    with acting_as(store, "sri"):  # the supervisor sets the targets
+        store.set_target("KC-BALI-DENPASAR", Period.year(2026), 22_964)
+        store.set_target(SESETAN, Period.year(2026), 10)
 
 
 def _rows(app: FieldApp) -> dict[str, list[str]]:
@@ -156,17 +157,16 @@ async def test_selected_row_detail_and_english(store: Store, app: FieldApp) -> N
 
 
 async def test_an_officer_sees_flags_on_own_records(store: Store, app: FieldApp) -> None:
-    from fieldtui.domain.models import Officer, RecordKind, ReviewState, Role
+    from fieldtui.domain.models import RecordKind, ReviewState
 
     officer = store.actor
     assert officer is not None
     signup = store.create_signup(make_signup(officer.id, serial=7))
-    store.create_officer(Officer(username="nyoman", name="Nyoman", role=Role.SUPERVISOR))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(app)
         banner = app.screen.query_one("#dashboard-flags", Static)
         assert not banner.display  # nothing flagged yet
-        store.use_actor("nyoman")  # the supervisor (in real life: another process)
+        store.use_actor("sri")  # the supervisor (in real life: another process)
         store.review(RecordKind.SIGNUP, signup.id, ReviewState.HAS_ISSUES, "tanggal lahir?")
         store.use_actor("wayan")
         app.store_changed.publish(frozenset({RecordKind.REVIEW}))

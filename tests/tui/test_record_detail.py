@@ -40,6 +40,7 @@ from fieldtui.screens.record_detail import RecordDetailScreen
 from fieldtui.store.errors import StoreReadOnly
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField
+from tests.builders import acting_as
 
 NIK = make_nik("51.71.01", dt.date(1990, 8, 7), Sex.FEMALE, 1)
 SESETAN = "51.71.01.1003"
@@ -239,7 +240,8 @@ async def test_history_shows_the_field_diff_and_reason(app: FieldApp, store: Sto
 
 async def test_a_supervisors_flag_shows_at_once(app: FieldApp, store: Store) -> None:
     signup = make_signup(store)
-    store.create_officer(Officer(username="ayu", name="Made Ayu", role=Role.SUPERVISOR))
+    with acting_as(store, "sri"):  # the supervisor adds another supervisor
+        store.create_officer(Officer(username="ayu", name="Made Ayu", role=Role.SUPERVISOR))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup.id)
         store.use_actor("ayu")

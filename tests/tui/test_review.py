@@ -34,7 +34,7 @@ from fieldtui.screens.review_rows import (
 )
 from fieldtui.store.errors import StoreReadOnly
 from fieldtui.store.repository import Store
-from tests.builders import SESETAN, make_signup, make_visit
+from tests.builders import SESETAN, acting_as, make_signup, make_visit
 
 NAMES = ["Ni Made Ayu", "I Ketut Darma", "Ni Luh Putu Sari", "I Nyoman Suastika"]
 
@@ -54,7 +54,6 @@ def fill(store: Store, *, reviewer: str = "sri") -> list[SignUp]:
     """Wayan's four sign-ups (the last one newest) and a banjar visit; then ``reviewer`` acts."""
     wayan = store.actor
     assert wayan is not None
-    store.create_officer(Officer(username="sri", name="Sri Wahyuni", role=Role.SUPERVISOR))
     kaja = store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Kaja"))
     store.create_visit(make_visit(wayan.id, day=23, banjar_id=kaja.id))
     signups = [
@@ -241,11 +240,12 @@ async def test_queue_follows_the_store(app: FieldApp, store: Store) -> None:
         screen = await open_queue(pilot)
         wayan = store.officer_by_username("wayan")
         assert wayan is not None
-        store.create_signup(
-            make_signup(
-                wayan.id, serial=9, name="I Gede Arsana", registered_on=dt.date(2026, 11, 25)
+        with acting_as(store, "wayan"):  # the officer saves (in real life: another process)
+            store.create_signup(
+                make_signup(
+                    wayan.id, serial=9, name="I Gede Arsana", registered_on=dt.date(2026, 11, 25)
+                )
             )
-        )
         await settle(pilot)
         assert names(screen)[0] == "I Gede Arsana"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from fieldtui.settings import Settings, load_settings
 from fieldtui.store.errors import StoreError
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
+from tests.builders import acting_as
 
 SESETAN = "51.71.01.1003"
 
@@ -75,7 +77,8 @@ async def test_edit_profile_name_and_phone_saved_with_audit(app: FieldApp, store
         assert history[-1].action is AuditAction.UPDATE
         assert {c.field for c in history[-1].changes} >= {"name", "phone"}
         # Another user signs in (Ctrl+U): the form shows their profile.
-        store.create_officer(Officer(username="made", name="Made Ayu"))
+        with acting_as(store, "sri"):  # only a supervisor adds users
+            store.create_officer(Officer(username="made", name="Made Ayu"))
         store.use_actor("made")
         app.store_changed.publish(frozenset(RecordKind))
         await pilot.pause()
@@ -190,6 +193,7 @@ async def test_stale_weeks_saved_and_given_to_the_dashboard(app: FieldApp) -> No
 
 
 async def test_set_target_for_sesetan(app: FieldApp, store: Store) -> None:
+    store.use_actor("sri")  # a supervisor sets targets
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
         assert _table_rows(screen) == []
@@ -217,6 +221,7 @@ async def test_set_target_for_sesetan(app: FieldApp, store: Store) -> None:
 
 
 async def test_target_dialog_refuses_bad_input(app: FieldApp, store: Store) -> None:
+    store.use_actor("sri")
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot)
         await pilot.press("ctrl+t", "ctrl+s")
@@ -237,6 +242,7 @@ async def test_target_for_branch_and_banjar(app: FieldApp, store: Store) -> None
     places = find_places(store, "Sesetan")
     assert [p.code for p in places[:2]] == [SESETAN, banjar.id]
     assert find_places(store, "cabang")[0].label == "Kantor Cabang Bali Denpasar"
+    store.use_actor("sri")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
         await pilot.press("ctrl+t", *"Seset", "down", "enter", "ctrl+a", "ctrl+k", *"2026-11")
@@ -250,6 +256,26 @@ async def test_target_for_branch_and_banjar(app: FieldApp, store: Store) -> None
         assert ["Kantor Cabang Bali Denpasar", "2026", "22.964"] in rows
 
 
+async def test_an_officer_is_told_only_supervisors_set_targets(app: FieldApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog to fill in for nothing
+        said = [str(n.message) for n in app._notifications]
+        assert any("Hanya supervisor yang dapat menetapkan target" in m for m in said)
+        # The dialog itself (opened some other way) shows the store's refusal, nothing saved.
+        app.push_screen(TargetDialog(dt.date(2026, 11, 24)))
+        await pilot.pause()
+        await pilot.press(*"Seset", "enter", "enter", *"10", "enter")
+        await _settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TargetDialog)
+        number = _field(dialog, "field-number")
+        assert number.tone is Tone.ERROR and "Hanya supervisor" in number.message
+        assert store.targets() == []
+
+
 def test_parse_count() -> None:
     assert parse_count("2.000") == 2000
     assert parse_count(" 1,500 ") == 1500
@@ -259,8 +285,9 @@ def test_parse_count() -> None:
 
 
 def test_settings_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> None:
-    store.set_target(SESETAN, Period.year(2026), 2000)
-    store.set_target("KC-BALI-DENPASAR", Period.year(2026), 22964)
+    with acting_as(store, "sri"):  # the supervisor set them; officer wayan looks
+        store.set_target(SESETAN, Period.year(2026), 2000)
+        store.set_target("KC-BALI-DENPASAR", Period.year(2026), 22964)
 
     async def open_settings(pilot: Pilot[None]) -> None:
         screen = await _open(pilot)
@@ -272,8 +299,9 @@ def test_settings_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> No
 
 
 def test_settings_targets_snapshot(snap_compare: Any, store: Store, app: FieldApp) -> None:
-    store.set_target(SESETAN, Period.year(2026), 2000)
-    store.set_target("51.71.04.2008", Period.month(2026, 11), 90)
+    with acting_as(store, "sri"):
+        store.set_target(SESETAN, Period.year(2026), 2000)
+        store.set_target("51.71.04.2008", Period.month(2026, 11), 90)
 
     async def to_the_targets(pilot: Pilot[None]) -> None:
         screen = await _open(pilot)

@@ -8,6 +8,7 @@ from fieldtui.screens.dashboard import DashboardScreen
 from fieldtui.screens.first_run import FirstRunScreen
 from fieldtui.screens.help import HelpScreen, key_table
 from fieldtui.store.repository import Store
+from tests.builders import acting_as
 
 
 async def test_app_opens_on_dashboard_and_quits(app: FieldApp) -> None:
@@ -76,9 +77,12 @@ async def test_switch_user_with_pin(store: Store, app: FieldApp) -> None:
     from fieldtui.domain.models import Officer, Role
     from fieldtui.screens.switch_user import SwitchUserDialog
 
-    store.create_officer(
-        Officer(username="nyoman", name="Nyoman", role=Role.SUPERVISOR, pin_hash=hash_pin("5821"))
-    )
+    with acting_as(store, "sri"):  # only a supervisor adds users
+        store.create_officer(
+            Officer(
+                username="nyoman", name="Nyoman", role=Role.SUPERVISOR, pin_hash=hash_pin("5821")
+            )
+        )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+u")
         assert isinstance(app.screen, SwitchUserDialog)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldtui.cli import default_data_dir, main
-from fieldtui.domain.models import Officer, Period
+from fieldtui.domain.models import Officer, Period, Role
 from fieldtui.exchange import demo
 from fieldtui.exchange.demo import BRANCH_CODE, BRANCH_TARGET, DEMO_USERS, DemoSummary
 from fieldtui.store.repository import Store
@@ -20,10 +20,12 @@ def _quick_build(store: Store, *, seed: int = 2017) -> DemoSummary:
     with store.batch():
         if store.is_demo:
             return demo.demo_summary(store)
-        for user in DEMO_USERS:
+        # The supervisor first: they create themself, add the officers and set the target.
+        for user in sorted(DEMO_USERS, key=lambda u: u.role is not Role.SUPERVISOR):
             store.create_officer(Officer(username=user.username, name=user.name, role=user.role))
         store.set_target(BRANCH_CODE, Period.year(2017), BRANCH_TARGET)
         store.mark_demo(seed=seed)
+    store.use_actor(DEMO_USERS[0].username)
     return demo.demo_summary(store, created=True, seconds=0.25)
 
 
