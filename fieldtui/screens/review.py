@@ -224,7 +224,9 @@ class ReviewScreen(FieldScreen):
         self._show_detail()
 
     def _short_officer(self, officer_id: str) -> str:
-        return self.officer_names.get(officer_id, "?").split(" ")[0]
+        # The last word: Balinese names start with I/Ni and a birth-order name (Wayan, Made…)
+        # that many officers share; "Sudarsana" and "Lestari" tell them apart.
+        return self.officer_names.get(officer_id, "?").split()[-1]
 
     def _show_bar(self) -> None:
         role = self.query_one("#review-role", Static)
