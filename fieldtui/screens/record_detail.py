@@ -25,6 +25,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from fieldtui.domain.models import RecordKind, SignUp, Visit
+from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import fmt_date, fmt_datetime, t
 from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
@@ -162,11 +163,23 @@ class RecordDetailScreen(FieldPage[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         record = self.record
+        user = self.field_app.user
         if action in ("edit", "delete"):
+            # Only what the store would allow: the record's own officer, on a writable store.
             writable = not self.store.read_only
-            return writable and record is not None and record.deleted_at is None
+            own = (
+                user is not None
+                and can(user.role, Permission.WRITE_OWN_RECORDS)
+                and record is not None
+                and getattr(record, "officer_id", None) == user.id
+            )
+            return writable and own and record is not None and record.deleted_at is None
         if action == "reveal":
-            return isinstance(record, SignUp)
+            return (
+                isinstance(record, SignUp)
+                and user is not None
+                and can(user.role, Permission.REVEAL_NIK)
+            )
         return True
 
     def action_back(self) -> None:
