@@ -189,6 +189,7 @@ class FieldApp(App[None]):
         self.update_subtitle()
         self.notify(t("switch_user.done", name=officer.name))
         self.store_changed.publish(frozenset(RecordKind))  # what each screen may show changes
+        self.screen.refresh_bindings()  # and which keys it offers
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action that has a key, translated, plus the theme switch."""

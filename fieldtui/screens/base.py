@@ -14,6 +14,7 @@ from textual.binding import ActiveBinding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
+from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import t
 
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class AppAccess:
     def store(self) -> Store:
         """The open store."""
         return self.field_app.store
+
+    def may(self, permission: Permission) -> bool:
+        """True when the signed-in user's role allows ``permission`` on a writable store (the
+        store enforces the rules; screens use this only to not offer what it would refuse)."""
+        user = self.field_app.user
+        return user is not None and not self.store.read_only and can(user.role, permission)
 
 
 class FieldScreen(AppAccess, Screen[None]):

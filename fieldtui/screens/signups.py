@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from fieldtui.domain import occupations
 from fieldtui.domain.models import RecordKind, SignUp
 from fieldtui.domain.nik import mask_nik
+from fieldtui.domain.permissions import Permission
 from fieldtui.domain.regions import gazetteer
 from fieldtui.i18n import fmt_date, t
 from fieldtui.screens.base import FieldScreen
@@ -217,6 +218,11 @@ class SignUpsScreen(FieldScreen):
         self.query_one("#signups-detail", Static).update(detail_text(signup) if signup else "")
 
     # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_signup":
+            return self.may(Permission.WRITE_OWN_RECORDS)  # officers register; others look
+        return True
 
     def action_new_signup(self) -> None:
         """Register someone new."""

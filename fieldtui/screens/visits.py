@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from fieldtui.domain.models import RecordKind, Visit
+from fieldtui.domain.permissions import Permission
 from fieldtui.i18n import fmt_date, fmt_datetime, fmt_number, t
 from fieldtui.screens.base import FieldScreen
 from fieldtui.screens.visit_filter import VisitFilterDialog, describe_filter
@@ -297,5 +298,6 @@ class VisitsScreen(FieldScreen):
         if action == "clear_filter":
             return self.where != RecordFilter()
         if action in ("new_visit", "edit"):
-            return not self.store.read_only  # a read-only store (--read-only) is only looked at
+            # Officers log visits; a read-only store, a supervisor or a viewer only looks.
+            return self.may(Permission.WRITE_OWN_RECORDS)
         return True

@@ -47,3 +47,18 @@ async def test_a_viewer_only_looks(store: Store, app: FieldApp) -> None:
         store.create_officer(Officer(username="tut", name="Tut", role=Role.VIEWER))
     store.use_actor("tut")
     assert not {"edit", "delete", "reveal"} & await _open(app, signup.id)
+
+
+async def test_lists_offer_new_records_only_to_officers(store: Store, app: FieldApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, action in (("f3", "new_visit"), ("f4", "new_signup")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert action in _keys(app)  # wayan, an officer
+        store.use_actor("sri")  # a supervisor (Ctrl+U in the app)
+        app._user_switched(store.actor)
+        await pilot.pause()
+        assert "new_signup" not in _keys(app)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "new_visit" not in _keys(app) and "edit" not in _keys(app)
