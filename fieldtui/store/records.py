@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldtui.domain.banjars import validate_banjar
-from fieldtui.domain.models import Banjar, Officer, Period, Target
+from fieldtui.domain.models import Banjar, Officer, Period, Role, Target
 from fieldtui.domain.permissions import Permission
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import BANJAR, OFFICER, TARGET, StoreBase, raise_issues, replace
@@ -46,10 +46,30 @@ class RecordsMixin(StoreBase):
             if owner is not None and owner != officer.id:
                 raise ValidationFailed("repository.error.username_taken", username=officer.username)
             permission = self._officer_edit_permission(officer)
+            self._require(permission)  # an officer is told they may not, not why it is unwise
+            self._keep_a_supervisor(officer)
             saved = self._update(OFFICER, officer, reason=reason, permission=permission)
         if self._actor is not None and self._actor.id == saved.id:
             self._actor = saved
         return saved
+
+    def _keep_a_supervisor(self, officer: Officer) -> None:
+        """Refuse a change that would leave the store without an active supervisor.
+
+        Nobody could then manage users or set targets again. A supervisor's own role and active
+        flag are refused anyway (`_officer_edit_permission`); this catches the rest, e.g. the
+        last two supervisors, in two processes, each switching the other off: the second sees
+        the first's change once it holds the lock, and is refused.
+        """
+        old = self._load(OFFICER, officer.id)
+        if old.role is not Role.SUPERVISOR or not old.active:
+            return
+        if officer.role is Role.SUPERVISOR and officer.active:
+            return
+        table = self._index.table(ix.OFFICERS)
+        others = (self._load_doc(Officer, ix.OFFICERS, d) for d in table.rows)
+        if not any(o.active and o.role is Role.SUPERVISOR and o.id != old.id for o in others):
+            raise ValidationFailed("users.error.last_supervisor", name=old.name)
 
     def _officer_edit_permission(self, officer: Officer) -> Permission:
         """What changing ``officer`` needs: READ for one's own profile, else MANAGE_USERS."""
@@ -82,13 +102,17 @@ class RecordsMixin(StoreBase):
         return sorted(found, key=lambda o: (fold(o.name), o.username))
 
     def use_actor(self, username: str) -> Officer:
-        """Act as the user with this login name from now on (NotFound when unknown).
+        """Act as the user with this login name from now on.
 
-        Proving the identity (OS login, PIN) is the caller's job; see `fieldtui.domain.auth`.
+        NotFound when unknown; PermissionDenied for a deactivated user (a supervisor switched
+        them off: they keep their records but cannot sign in). Proving the identity (OS login,
+        PIN) is the caller's job; see `fieldtui.domain.auth`.
         """
         officer = self.officer_by_username(username)
         if officer is None:
             raise NotFound("repository.error.unknown_user", username=username)
+        if not officer.active:
+            raise PermissionDenied("users.error.inactive", username=username)
         self._actor = officer
         return officer
 
