@@ -12,6 +12,7 @@ import bisect
 import gc
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,12 +111,16 @@ class TableIndex:
     by_id: dict[str, int] = field(default_factory=dict)
     order: list[tuple[str, int]] = field(default_factory=list)  # live rows, ascending sort_key
     version: int = 0  # bumped on every change, so derived caches know when to rebuild
+    # Live rows per (officer id, review state): the review counts and an officer's flags
+    # without a pass over every row.
+    states: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, row: Row, *, bulk: bool = False) -> None:
         self.rows[row.doc_id] = row
         self.by_id[row.id] = row.doc_id
         self.version += 1
         if not row.deleted:
+            self.states[row.officer_id, row.review_state] += 1
             if bulk:  # loading: append now, sort once at the end (insort is O(n) per row)
                 self.order.append((row.sort_key, row.doc_id))
             else:
@@ -129,11 +134,22 @@ class TableIndex:
         if self.by_id.get(row.id) == doc_id:
             del self.by_id[row.id]
         if not row.deleted:
+            self.states[row.officer_id, row.review_state] -= 1
             key = (row.sort_key, doc_id)
             i = bisect.bisect_left(self.order, key)
             if i < len(self.order) and self.order[i] == key:
                 del self.order[i]
         return row
+
+    def count(self, officer_id: str | None, review_states: frozenset[str]) -> int:
+        """How many live rows belong to ``officer_id`` (any when None) and are in one of
+        ``review_states`` (any when empty)."""
+        return sum(
+            n
+            for (officer, state), n in self.states.items()
+            if (officer_id is None or officer == officer_id)
+            and (not review_states or state in review_states)
+        )
 
     def newest_first(self, include_deleted: bool = False) -> Iterator[Row]:
         """Rows newest first (live only unless asked)."""

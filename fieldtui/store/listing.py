@@ -136,6 +136,10 @@ def _only_text(spec: RecordFilter) -> bool:
     return dataclasses.replace(spec, text="") == RecordFilter()
 
 
+def _only_owner_and_state(spec: RecordFilter) -> bool:
+    return dataclasses.replace(spec, officer_id=None, review_states=frozenset()) == RecordFilter()
+
+
 def page_rows(
     index: TableIndex,
     spec: RecordFilter,
@@ -146,6 +150,11 @@ def page_rows(
 ) -> tuple[list[Row], int]:
     """The rows of one page (newest first) and the total number of matches."""
     offset, limit = max(0, offset), max(0, limit)
+    if limit == 0 and _only_owner_and_state(spec):
+        # Just counting by officer and review state (the review counts, an officer's flags):
+        # the index keeps those counts.
+        states = frozenset(state.value for state in spec.review_states)
+        return [], index.count(spec.officer_id or None, states)
     text = spec.text.strip()
     if names is not None and text and not text.isdigit() and _only_text(spec):
         # Just a name typed in the search box: the name index has the matches newest first,

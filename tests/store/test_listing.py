@@ -59,3 +59,54 @@ def test_many_hits_walk_the_newest_first_order(
     walked, total = page_rows(index, RecordFilter(text=text), 3, 7, filled._names(), filled._niks())
     assert [r.doc_id for r in walked] == [r.doc_id for r in sorted_page]
     assert total == len(list(index.newest_first())) or text == "0"
+
+
+def test_counts_by_officer_and_state_equal_a_scan() -> None:
+    """`limit=0` with only an officer and review states is answered from the index's counts;
+    they must follow every review, edit, deletion and restore."""
+    from fieldtui.domain.models import Officer, RecordKind, ReviewState, Role
+    from tests.builders import acting_as
+
+    store = Store.memory()
+    sri = store.create_officer(Officer(username="sri", name="Sri", role=Role.SUPERVISOR))
+    wayan = store.create_officer(Officer(username="wayan", name="Wayan"))
+    kadek = store.create_officer(Officer(username="kadek", name="Kadek"))
+    ids: dict[str, list[str]] = {}
+    for officer in (wayan, kadek):
+        with acting_as(store, officer.username):
+            ids[officer.id] = [
+                store.create_signup(
+                    make_signup(officer.id, serial=n + (0 if officer is wayan else 50))
+                ).id
+                for n in range(1, 9)
+            ]
+    with acting_as(store, sri.username):
+        store.review(RecordKind.SIGNUP, ids[wayan.id][0], ReviewState.HAS_ISSUES, "cek NIK")
+        store.review(RecordKind.SIGNUP, ids[wayan.id][1], ReviewState.APPROVED)
+        store.review(RecordKind.SIGNUP, ids[kadek.id][0], ReviewState.REJECTED, "ganda")
+        store.review(RecordKind.SIGNUP, ids[wayan.id][2], ReviewState.HAS_ISSUES, "foto")
+    with acting_as(store, wayan.username):
+        fixed = store.get_signup(ids[wayan.id][2])
+        store.update_signup(fixed, reason="perbaiki")  # has issues -> edited
+        store.delete_signup(ids[wayan.id][3], "salah input")
+        store.delete_signup(ids[wayan.id][4], "salah input")
+        store.restore_signup(ids[wayan.id][4], "keliru hapus")
+
+    index = store._index.table("signups")
+    live = [row for row in index.newest_first()]
+    for officer_id in (None, wayan.id, kadek.id, sri.id):
+        for states in (
+            frozenset(),
+            frozenset({ReviewState.HAS_ISSUES, ReviewState.REJECTED}),
+            frozenset({ReviewState.EDITED}),
+            frozenset({ReviewState.NEW}),
+        ):
+            where = RecordFilter(officer_id=officer_id, review_states=states)
+            expected = sum(
+                (officer_id is None or row.officer_id == officer_id)
+                and (not states or row.review_state in {s.value for s in states})
+                for row in live
+            )
+            assert store.list_signups(where, limit=0).total == expected
+            assert store.list_signups(where, limit=50).total == expected  # the scan agrees
+    assert store.list_signups(RecordFilter(officer_id=wayan.id), limit=0).total == 7
