@@ -101,6 +101,7 @@ class FieldApp(App[None]):
         self.nav_items = [(key.upper(), label, name) for name, (key, label, _) in SCREENS.items()]
         self.nav_status = ""
         self.store_changed: Signal[frozenset[RecordKind]] = Signal(self, "store_changed")
+        self._warmed = False
         if low_bandwidth:
             self.animation_level = "none"
         store.on_change(self._on_store_change)
@@ -160,6 +161,13 @@ class FieldApp(App[None]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.store_changed.publish(message.kinds)
+
+    def warm_up(self) -> None:
+        """Build the store's search indexes in a worker (once the dashboard has its figures),
+        so the first key typed in a search box finds them ready."""
+        if not self._warmed:
+            self._warmed = True
+            self.run_worker(self.store.warm_up, thread=True, group="warm-up")
 
     def _poll_store(self) -> None:
         self.run_worker(self._refresh_store, thread=True, exclusive=True, group="poll")

@@ -192,6 +192,7 @@ class DashboardScreen(FieldScreen):
         banner = self.query_one("#dashboard-flags", Static)
         banner.update(figures.flags)
         banner.set_class(not figures.flags, "-empty")
+        self.field_app.warm_up()  # the first figures are up: now the searches, in the background
 
     def _warn_style(self) -> Style:
         # The theme's warning colour (so it follows the theme and 16-colour terminals), bold so

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fieldtui.store.backend import Change, Doc
 
@@ -103,6 +103,14 @@ def _row(table: str, doc_id: int, doc: Mapping[str, Any]) -> Row:
     )
 
 
+class RowWatcher(Protocol):
+    """Something kept current with a table's rows (a search)."""
+
+    def row_added(self, row: Row) -> None: ...
+
+    def row_removed(self, row: Row) -> None: ...
+
+
 @dataclass
 class TableIndex:
     """Rows of one table: by doc id, by record id, and the live ones in sort order."""
@@ -114,11 +122,15 @@ class TableIndex:
     # Live rows per (officer id, review state): the review counts and an officer's flags
     # without a pass over every row.
     states: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Searches kept current row by row (`fieldtui.store.search`).
+    watchers: list[RowWatcher] = field(default_factory=list)
 
     def add(self, row: Row, *, bulk: bool = False) -> None:
         self.rows[row.doc_id] = row
         self.by_id[row.id] = row.doc_id
         self.version += 1
+        for watcher in self.watchers:
+            watcher.row_added(row)
         if not row.deleted:
             self.states[row.officer_id, row.review_state] += 1
             if bulk:  # loading: append now, sort once at the end (insort is O(n) per row)
@@ -131,6 +143,8 @@ class TableIndex:
         if row is None:
             return None
         self.version += 1
+        for watcher in self.watchers:
+            watcher.row_removed(row)
         if self.by_id.get(row.id) == doc_id:
             del self.by_id[row.id]
         if not row.deleted:

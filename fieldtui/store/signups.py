@@ -152,6 +152,13 @@ class SignUpsMixin(VisitsMixin):
             return found
         return [index.rows[d] for d in self._names().find(fold(query), limit)]
 
+    def warm_up(self) -> None:
+        """Build the search indexes now (the app does it in a worker once the dashboard shows),
+        so the officer's first key in a search box does not pay for them."""
+        with self._mutex:
+            self._names().build()
+            self._niks().build()
+
     def _niks(self) -> NikSearch:
         search = self._nik_search
         if search is None or search.index is not self._index.table(ix.SIGNUPS):

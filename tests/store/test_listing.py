@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -110,3 +111,58 @@ def test_counts_by_officer_and_state_equal_a_scan() -> None:
             assert store.list_signups(where, limit=0).total == expected
             assert store.list_signups(where, limit=50).total == expected  # the scan agrees
     assert store.list_signups(RecordFilter(officer_id=wayan.id), limit=0).total == 7
+
+
+@pytest.mark.parametrize("rebuild_after", [3, 10_000])
+def test_searches_kept_current_equal_searches_built_afresh(
+    rebuild_after: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searches built once and then fed change by change (new, renamed, deleted, restored
+    sign-ups) answer exactly as searches built from scratch over the same rows."""
+    import random
+
+    from fieldtui.domain.models import Officer
+    from fieldtui.store.search import NameSearch, NikSearch
+
+    monkeypatch.setattr(NameSearch, "REBUILD_AFTER", rebuild_after)
+    rng = random.Random(7)
+    store = Store.memory()
+    officer = store.create_officer(Officer(username="w", name="W"))
+    ids = []
+    for serial in range(1, 31):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=serial * 7 % 23)
+        signup = make_signup(officer.id, serial=serial, name=NAMES[serial % 5], registered_on=day)
+        ids.append(store.create_signup(signup).id)
+    names, niks = store._names(), store._niks()
+    names.build()
+    niks.build()
+    more = ["Ketut Arsana", "Ni Wayan Sari", "Made Ayu Lestari", "Komang Wayan"]
+    for step in range(40):
+        action = rng.choice(["new", "rename", "delete", "restore"])
+        target = rng.choice(ids)
+        if action == "new":
+            serial = 100 + step
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 40))
+            signup = make_signup(
+                officer.id, serial=serial, name=rng.choice(more), registered_on=day
+            )
+            ids.append(store.create_signup(signup).id)
+        elif action == "rename":
+            current = store.get_signup(target)
+            if current.deleted_at is None:
+                person = dataclasses.replace(current.participant, name=rng.choice(more + NAMES))
+                store.update_signup(dataclasses.replace(current, participant=person))
+        elif action == "delete":
+            store.delete_signup(target, "salah input")
+        else:
+            store.restore_signup(target, "keliru hapus")
+        index = store._index.table("signups")
+        fresh_names, fresh_niks = NameSearch(index), NikSearch(index)
+        assert store._names() is names and store._niks() is niks  # not rebuilt by the store
+        for text in ("wayan", "ni", "a", "made ayu", "ketut", "komang w", "zz"):
+            assert names.find(text, 5) == fresh_names.find(text, 5)
+            assert names.find(text) == fresh_names.find(text)
+            assert names.ordered(text) == fresh_names.ordered(text)
+            assert names.matching(text) == fresh_names.matching(text)
+        for prefix in ("5", "5171", "51710", "9"):
+            assert sorted(niks.matching(prefix)) == sorted(fresh_niks.matching(prefix))
