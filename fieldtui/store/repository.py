@@ -22,6 +22,7 @@ from fieldtui.store.aggregates import Aggregates, ProgressLine
 from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt, StoreReadOnly
+from fieldtui.store.merge import MergeMixin
 from fieldtui.store.meta import MetaMixin
 from fieldtui.store.records import RecordsMixin
 from fieldtui.store.schema import SCHEMA, Schema, prepare
@@ -41,7 +42,7 @@ _KINDS = {
 }
 
 
-class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin):
+class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
     """Officers, banjars, visits, sign-ups, targets, reviews, audit trail and progress."""
 
     def __init__(self, backend: Backend, *, schema: Schema = SCHEMA) -> None:
