@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             report = _import(console, store, source, kind, bool(args.dry_run), import_file)
         except FileRefused as exc:
-            errors.print(t("import.refused", file=str(source)), style="red", markup=False)
+            errors.print(t("import.refused", file=str(source)), markup=False, soft_wrap=True)
             return _fail(errors, exc.message(), EXIT_UNUSABLE)
         except StoreError as exc:
             return _fail(errors, exc.message(), EXIT_REJECTED)
@@ -126,16 +126,10 @@ def _print_report(console: Console, report: ImportReport, rejected_file: Path | 
         )
     )
     if report.banjars_created:
-        from fieldtui.domain.regions import gazetteer
-
-        names = ", ".join(
-            f"{name} ({gazetteer().get(desa).name if gazetteer().get(desa) else desa})"  # type: ignore[union-attr]
-            for desa, name in report.banjars_created
-        )
+        names = ", ".join(f"{name} ({_village(desa)})" for desa, name in report.banjars_created)
         key = "import.banjars_dry_run" if report.dry_run else "import.banjars"
-        console.print(
-            t(key, count=fmt_number(len(report.banjars_created)), names=names), markup=False
-        )
+        count = fmt_number(len(report.banjars_created))
+        console.print(t(key, count=count, names=names), markup=False)
     if report.ignored_columns:
         console.print(
             t("import.ignored", columns=", ".join(report.ignored_columns)),
@@ -163,3 +157,10 @@ def _print_report(console: Console, report: ImportReport, rejected_file: Path | 
             t("import.rejected_written", path=str(rejected_file)), markup=False, soft_wrap=True
         )
     sys.stdout.flush()
+
+
+def _village(code: str) -> str:
+    from fieldtui.domain.regions import gazetteer
+
+    region = gazetteer().get(code)
+    return region.name if region is not None else code

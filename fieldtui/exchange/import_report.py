@@ -13,8 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from fieldtui.exchange.import_values import FORMULA_START
 from fieldtui.exchange.importer import ImportReport
+from fieldtui.exchange.readers import FORMULA_START
 from fieldtui.i18n import t
 
 

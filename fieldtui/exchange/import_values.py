@@ -20,12 +20,11 @@ from fieldtui.domain.income import parse_income
 from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import BpuCategory, PaymentMethod, Sex, VisitType
 from fieldtui.domain.occupations import normalise
-from fieldtui.exchange.readers import Cell
+from fieldtui.exchange.readers import FORMULA_START, Cell
 from fieldtui.i18n import LANGUAGES, t_in
 
 E = TypeVar("E", bound=StrEnum)
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 _YES = frozenset({"1", "ya", "y", "yes", "true", "benar", "v", "x", "ok", "setuju", "ikut", "✓"})
@@ -66,6 +65,15 @@ def refuse(key: str, code: str, **fields: object) -> CellRefused:
 
 def text(key: str, cell: Cell) -> str:
     """A text cell, stripped; an exported ``'=…`` loses its quote; a formula is refused."""
+    return _text(key, cell, plain=False)
+
+
+def plain_text(key: str, cell: Cell) -> str:
+    """A free-text cell (name, notes): also refuse ``+…``/``-…`` formulas such as ``-2+3``."""
+    return _text(key, cell, plain=True)
+
+
+def _text(key: str, cell: Cell, *, plain: bool) -> str:
     if cell is None:
         return ""
     if isinstance(cell, dt.datetime | dt.date):
@@ -77,13 +85,7 @@ def text(key: str, cell: Cell) -> str:
         return value[1:]  # neutralised by an export: the text itself starts with = + - @
     if value.startswith("=") or (value.startswith("@") and len(value) > 1):
         raise refuse(key, "import.reason.formula")
-    return value
-
-
-def plain_text(key: str, cell: Cell) -> str:
-    """A free-text cell (name, notes): also refuse ``+…``/``-…`` formulas such as ``-2+3``."""
-    value = text(key, cell)
-    if value[:1] in ("+", "-") and re.search(r"[=(!]|[-+*/]\d", value[1:]):
+    if plain and value[:1] in ("+", "-") and re.search(r"[=(!]|[-+*/]\d", value[1:]):
         raise refuse(key, "import.reason.formula")
     return value
 

@@ -25,6 +25,7 @@ MAX_CELL_CHARS = 10_000  # a longer "cell" is a broken file, not a name or a not
 _CHUNK = 1 << 20
 _BOMS = {codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16"}
 DELIMITERS = (",", ";", "\t")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
 
 Cell = str | int | float | bool | dt.date | dt.datetime | None
 
@@ -230,10 +231,18 @@ def _xlsx_rows(book: Any, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int
 
 
 def _xlsx_cell(value: Any) -> Cell:
-    if value is None or isinstance(value, str | int | float | bool | dt.date):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            return value[:MAX_CELL_CHARS]
-        return value
+    if isinstance(value, str):
+        # A text cell of a workbook is text, never a formula (formulas come as their value):
+        # mark one that looks like a formula the way a CSV export does, so it reads back as text.
+        text: str = value[:MAX_CELL_CHARS]
+        return "'" + text if text.startswith(FORMULA_START) else text
+    if isinstance(value, dt.datetime) and value.microsecond:
+        # Excel keeps moments as fractions of a day: 19:00 can come back as 19:00:00.288.
+        moment: dt.datetime = value + dt.timedelta(microseconds=500_000)
+        return moment.replace(microsecond=0)
+    if value is None or isinstance(value, int | float | bool | dt.date):
+        plain: Cell = value
+        return plain
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return str(value)
