@@ -30,7 +30,15 @@ from fieldtui.store.listing import Page, RecordFilter
 from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.paged_table import Cell, Column, PagedTable
 
-PAGE_SIZE = 50
+MIN_PAGE = 30
+
+
+def page_size_for(height: int) -> int:
+    """Rows held at once: a screenful and some (every row held is measured when shown, so a
+    window of 30 instead of 50 halves the work of each key typed in the search box)."""
+    return max(MIN_PAGE, height)
+
+
 # Fixed widths that fit 80 columns with the cell padding; the name takes what is left. Below
 # 80 columns desa and occupation go (the line under the table still shows them).
 _WIDTHS = {"date": 8, "nik": 16, "desa": 8, "occupation": 8, "paid": 5, "state": 8}
@@ -121,7 +129,11 @@ class SignUpsScreen(FieldScreen):
             with Horizontal(id="signups-bar"):
                 yield Input(placeholder=t("signups.search_placeholder"), id="signups-search")
                 yield Static("", id="signups-position")
-            yield SignUpTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="signups-table")
+            yield SignUpTable(
+                columns(self.app.size.width),
+                page_size=page_size_for(self.app.size.height),
+                id="signups-table",
+            )
             yield Static("", id="signups-detail")
         yield Footer()
 
@@ -148,10 +160,12 @@ class SignUpsScreen(FieldScreen):
         """Read one page for the search typed (in a worker; the table updates when it arrives)."""
         table = self.query_one(PagedTable)
         keep_row = table.current_key if keep else None
-        self._read(self.search_text, offset, cursor_at_end, keep_row)
+        self._read(self.search_text, offset, table.page_size, cursor_at_end, keep_row)
 
     @work(thread=True, exclusive=True, group="signups")
-    def _read(self, text: str, offset: int, cursor_at_end: bool, keep_row: str | None) -> None:
+    def _read(
+        self, text: str, offset: int, size: int, cursor_at_end: bool, keep_row: str | None
+    ) -> None:
         # One read at a time: a filtered count scans every sign-up (~0.1 s at 100k), and the
         # keys typed meanwhile have cancelled all but the newest waiting read, which then runs
         # alone instead of one scan per key fighting over the interpreter.
@@ -159,11 +173,11 @@ class SignUpsScreen(FieldScreen):
             if get_current_worker().is_cancelled:
                 return
             where = RecordFilter(text=text)
-            page = self.store.list_signups(where, offset=offset, limit=PAGE_SIZE)
+            page = self.store.list_signups(where, offset=offset, limit=size)
             if page.offset >= page.total > 0 and offset > 0:
                 # The list shrank under us (a deletion): show its last page instead.
-                last = (page.total - 1) // PAGE_SIZE * PAGE_SIZE
-                page = self.store.list_signups(where, offset=last, limit=PAGE_SIZE)
+                last = (page.total - 1) // size * size
+                page = self.store.list_signups(where, offset=last, limit=size)
         self.app.call_from_thread(self._show, Loaded(text, page, cursor_at_end, keep_row))
 
     def _show(self, loaded: Loaded) -> None:

@@ -163,8 +163,23 @@ def page_rows(
         return [index.rows[doc_id] for doc_id in ordered[offset : offset + limit]], len(ordered)
     if niks is not None and names is not None and text.isdigit() and _only_text(spec):
         # Digits: NIKs starting with them (two bisections), or names containing them.
-        hits = set(niks.matching(text)) | names.matching(text)
-        return _newest_page(index, hits, offset, limit), len(hits)
+        in_names = names.matching(text)  # names with digits in them: rare
+        extra = in_names.difference(niks.matching(text)) if in_names else set()
+        total = niks.count(text) + len(extra)
+        if total <= _SORT_AT_MOST:
+            return _newest_page(index, set(niks.matching(text)) | extra, offset, limit), total
+        # Many NIKs share the prefix ("5", "51"): walk the newest-first order testing each row,
+        # which fills a page after a few rows, instead of building a set of them all.
+        page: list[Row] = []
+        seen = 0
+        for row in index.newest_first():
+            if row.nik.startswith(text) or row.doc_id in extra:
+                if seen >= offset:
+                    page.append(row)
+                    if len(page) >= limit:
+                        break
+                seen += 1
+        return page, total
     matches = compile_filter(spec, names)
     if matches is None and not spec.include_deleted:
         # No filter: the live order is the answer; slice it without touching other rows.

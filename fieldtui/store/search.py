@@ -27,6 +27,8 @@ class NameSearch:
     """Ranked substring search over the folded names of one table's live rows."""
 
     REBUILD_AFTER = 512  # rows changed since the blob was built
+    DENSE = 2_000  # occurrences from which a pass over every name beats hit-by-hit
+    KEEP = 8  # recent "contains" answers kept for the next key typed
 
     def __init__(self, index: TableIndex) -> None:
         self.index = index
@@ -34,6 +36,8 @@ class NameSearch:
         self._blob = "\n"
         self._starts: list[int] = []  # blob offset where each name begins
         self._doc_ids: list[int] = []  # newest first, as in the blob
+        self._names: list[str] = []  # the folded names, in the same order
+        self._recent: dict[str, list[int]] = {}  # needle -> blob positions (`_containing`)
         self._added: dict[int, Row] = {}  # live rows added or changed since the build
         self._gone: set[int] = set()  # blob rows removed or changed since the build
         index.watchers.append(self)
@@ -72,7 +76,8 @@ class NameSearch:
         names = [rows[doc_id].text for doc_id in doc_ids]
         self._starts = list(accumulate((len(name) + 1 for name in names), initial=1))[:-1]
         self._blob = "\n" + "\n".join(names) + "\n"
-        self._doc_ids = doc_ids
+        self._doc_ids, self._names = doc_ids, names
+        self._recent.clear()
         self._added.clear()
         self._gone.clear()
         self._built = True
@@ -91,13 +96,38 @@ class NameSearch:
 
     def _blob_doc_ids(self, needle: str, shift: int) -> Iterator[int]:
         """Doc ids of the blob's live rows matching ``needle``, newest first, each once."""
-        doc_ids, gone, last = self._doc_ids, self._gone, -1
-        for position in self._hits(needle, shift):
-            if position != last:  # positions come in order; a row may repeat
-                last = position
-                doc_id = doc_ids[position]
-                if doc_id not in gone:
-                    yield doc_id
+        doc_ids, gone = self._doc_ids, self._gone
+        if shift == 0:
+            found = [doc_ids[p] for p in self._containing(needle)]
+            return iter([d for d in found if d not in gone] if gone else found)
+        return (
+            d for d in map(doc_ids.__getitem__, _once(self._hits(needle, shift))) if d not in gone
+        )
+
+    def _containing(self, needle: str) -> list[int]:
+        """Blob positions (newest first) of every name containing ``needle``.
+
+        Typing narrows a search: the names containing "wa" are among those containing "w", so
+        the last few answers are kept (until the blob is rebuilt) and the longest one whose text
+        is inside ``needle`` is filtered instead of searching all names again; backspacing
+        finds its answer kept.
+        """
+        names, cache = self._names, self._recent
+        found = cache.pop(needle, None)
+        if found is None:
+            narrower = max((text for text in cache if text in needle), key=len, default=None)
+            if narrower is not None:
+                found = [p for p in cache[narrower] if needle in names[p]]
+            elif self._blob.count(needle) > self.DENSE:
+                # Hit after hit costs a bisection each; past a few thousand, one pass over
+                # every name in a comprehension is cheaper.
+                found = [p for p, name in enumerate(names) if needle in name]
+            else:
+                found = list(_once(self._hits(needle, 0)))
+        cache[needle] = found  # most recent last
+        while len(cache) > self.KEEP:
+            del cache[next(iter(cache))]
+        return found
 
     def _matches(self, needle: str, shift: int) -> Iterator[int]:
         """Doc ids of every live row matching ``needle``, newest first (blob + overlay)."""
@@ -160,6 +190,15 @@ class NameSearch:
         return found
 
 
+def _once(positions: Iterator[int]) -> Iterator[int]:
+    """``positions`` (ascending, possibly repeated) without repeats."""
+    last = -1
+    for position in positions:
+        if position != last:
+            last = position
+            yield position
+
+
 def _newest_key(row: Row) -> tuple[str, int]:
     return (row.sort_key, row.doc_id)
 
@@ -206,9 +245,17 @@ class NikSearch:
         self._niks.insert(i, row.nik)
         self._doc_ids.insert(i, row.doc_id)
 
-    def matching(self, prefix: str) -> list[int]:
-        """Doc ids of the live rows whose NIK starts with ``prefix`` (in NIK order)."""
+    def _span(self, prefix: str) -> tuple[int, int]:
         self.build()
         low = bisect.bisect_left(self._niks, prefix)
-        high = bisect.bisect_left(self._niks, prefix + "\uffff")
+        return low, bisect.bisect_left(self._niks, prefix + "\uffff", lo=low)
+
+    def matching(self, prefix: str) -> list[int]:
+        """Doc ids of the live rows whose NIK starts with ``prefix`` (in NIK order)."""
+        low, high = self._span(prefix)
         return self._doc_ids[low:high]
+
+    def count(self, prefix: str) -> int:
+        """How many live rows have a NIK starting with ``prefix``."""
+        low, high = self._span(prefix)
+        return high - low

@@ -113,9 +113,10 @@ def test_counts_by_officer_and_state_equal_a_scan() -> None:
     assert store.list_signups(RecordFilter(officer_id=wayan.id), limit=0).total == 7
 
 
+@pytest.mark.parametrize("dense", [0, 2_000])  # 0: every search takes the pass over all names
 @pytest.mark.parametrize("rebuild_after", [3, 10_000])
 def test_searches_kept_current_equal_searches_built_afresh(
-    rebuild_after: int, monkeypatch: pytest.MonkeyPatch
+    rebuild_after: int, dense: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Searches built once and then fed change by change (new, renamed, deleted, restored
     sign-ups) answer exactly as searches built from scratch over the same rows."""
@@ -125,6 +126,7 @@ def test_searches_kept_current_equal_searches_built_afresh(
     from fieldtui.store.search import NameSearch, NikSearch
 
     monkeypatch.setattr(NameSearch, "REBUILD_AFTER", rebuild_after)
+    monkeypatch.setattr(NameSearch, "DENSE", dense)
     rng = random.Random(7)
     store = Store.memory()
     officer = store.create_officer(Officer(username="w", name="W"))
@@ -159,7 +161,8 @@ def test_searches_kept_current_equal_searches_built_afresh(
         index = store._index.table("signups")
         fresh_names, fresh_niks = NameSearch(index), NikSearch(index)
         assert store._names() is names and store._niks() is niks  # not rebuilt by the store
-        for text in ("wayan", "ni", "a", "made ayu", "ketut", "komang w", "zz"):
+        typed = ("w", "wa", "way", "wayan", "waya", "a", "ay", "ayu", "made ayu", "ni", "n")
+        for text in (*typed, "ketut", "komang w", "zz"):
             assert names.find(text, 5) == fresh_names.find(text, 5)
             assert names.find(text) == fresh_names.find(text)
             assert names.ordered(text) == fresh_names.ordered(text)

@@ -114,13 +114,13 @@ async def test_pages_on_demand(app: FieldApp, store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_list(app, pilot)
         table = screen.query_one(PagedTable)
-        assert table.row_count == 50
-        assert str(screen.query_one("#signups-position", Static).content) == "1–50 dari 60"
+        assert table.row_count == 30  # a window of 30 rows at 80x24 (signups.page_size_for)
+        assert str(screen.query_one("#signups-position", Static).content) == "1–30 dari 60"
         await pilot.press("pagedown")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert table.row_count == 10 and table.page_offset == 50
-        assert str(screen.query_one("#signups-position", Static).content) == "51–60 dari 60"
+        assert table.row_count == 30 and table.page_offset == 30
+        assert str(screen.query_one("#signups-position", Static).content) == "31–60 dari 60"
 
 
 async def test_new_signup_key_and_live_reload(app: FieldApp, store: Store) -> None:
