@@ -191,14 +191,21 @@ class Banjars:
     def __init__(self, load: Callable[[str], Iterable[Banjar]]) -> None:
         self._load = load
         self._by_desa: dict[str, dict[str, str]] = {}
+        self._keys: dict[str, str] = {}  # name as written -> banjar_key (a file repeats a few)
 
     def find(self, desa_code: str, name: str) -> str | None:
         """The id of the banjar called ``name`` in this desa, or None."""
-        return self._known(desa_code).get(banjar_key(name))
+        return self._known(desa_code).get(self._key(name))
 
     def add(self, desa_code: str, name: str, banjar_id: str) -> None:
         """Remember a banjar created (or, in a dry run, to be created) during the import."""
-        self._known(desa_code)[banjar_key(name)] = banjar_id
+        self._known(desa_code)[self._key(name)] = banjar_id
+
+    def _key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = banjar_key(name)
+        return key
 
     def _known(self, desa_code: str) -> dict[str, str]:
         known = self._by_desa.get(desa_code)

@@ -122,6 +122,11 @@ class SignUpRows(Rows):
         consent_at = get(v.datetime_value, "consent_at") or clock.now()
         texts = {key: get(v.plain_text, key) or "" for key in ("address", "agent", "notes")}
         if problems or income is None or occupation is None or desa is None:
+            # The store checks the phone of a row it gets; a refused row gets it checked here,
+            # so that every problem of the row is reported at once.
+            phone_error = parse_phone(phone).error if phone else None
+            if phone_error is not None:
+                problems.append(CellRefused("phone", phone_error))
             return None, None
         born = birth or checked.birth_date
         sex = sex or checked.sex
@@ -171,6 +176,7 @@ class SignUpRows(Rows):
         return signup, new_banjar
 
     def _phone(self, cells: list[Cell], problems: list[CellRefused]) -> str | None:
+        """The phone as typed (None when empty); a masked one is refused."""
         try:
             typed = v.text("phone", self.cell(cells, "phone"))
         except CellRefused as exc:
@@ -179,10 +185,7 @@ class SignUpRows(Rows):
         if "*" in typed:
             problems.append(v.refuse("phone", "import.reason.phone_masked"))
             return None
-        result = parse_phone(typed)
-        if result.error is not None:
-            problems.append(CellRefused("phone", result.error))
-        return result.e164
+        return typed or None  # checked and written as +62… by the store, with the rest
 
     def _payment(
         self,

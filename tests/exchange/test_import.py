@@ -184,6 +184,20 @@ def test_every_problem_of_a_row_is_named_with_its_column(store: Store, tmp_path:
     assert store.list_signups().total == 0
 
 
+def test_a_row_whose_only_fault_is_its_phone_names_the_phone(store: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"{HEADER_ID}\n"
+        f"{nik(1)};Ayu;;0812;Pedagang pasar;Sesetan;;1000000;;ya\n"
+        f"{nik(2)};Sari;;021 555 1234;Pedagang pasar;Sesetan;;1000000;;ya\n",
+    )
+    for dry_run in (True, False):
+        found = reasons(run(store, path, dry_run=dry_run))
+        assert [column for column, _ in found[2]] == ["No HP"]
+        assert [column for column, _ in found[3]] == ["No HP"]
+    assert store.list_signups().total == 0
+
+
 def test_formula_cells_are_refused_and_neutralised_in_the_report(
     store: Store, tmp_path: Path
 ) -> None:

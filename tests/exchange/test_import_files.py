@@ -243,6 +243,19 @@ def test_the_command_reports_and_exits_by_outcome(
     assert "Read 2 rows: 0 imported, 2 already present, 0 rejected." in capsys.readouterr().out
 
 
+def test_the_command_shows_at_most_20_problems(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "peserta.csv"
+    path.write_text(HEADER + "\n" + "".join(line(i, "") for i in range(1, 26)), encoding="utf-8")
+    assert main(["--db", str(db), "import", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("Nama peserta wajib diisi.") == 20
+    assert "… dan 5 masalah lain" in out
+    rejected = (tmp_path / "peserta.ditolak.csv").read_text(encoding="utf-8-sig")
+    assert len(rejected.splitlines()) == 26  # the header and every refused row
+
+
 def test_the_command_exits_2_for_an_unusable_file(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
