@@ -1,0 +1,157 @@
+"""`fieldtui report` and the report rows: the dashboard's figures, the stable JSON form."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldtui.cli import main
+from fieldtui.domain.models import Officer, Period, Role
+from fieldtui.domain.progress_rows import Level
+from fieldtui.exchange.columns import PROGRESS_COLUMNS
+from fieldtui.exchange.demo import BRANCH_CODE, create_demo_store
+from fieldtui.exchange.report import build_report, report_json
+from fieldtui.store.repository import Store
+from tests.builders import SESETAN, acting_as, make_signup, make_visit
+
+ROW_KEYS = [
+    "level",
+    "region_code",
+    "region",
+    "parent_code",
+    "target",
+    "participants",
+    "pct_of_target",
+    "new_signups",
+    "paid",
+    "paid_pct",
+    "nonaktif",
+    "visits",
+    "last_visit",
+]
+TOP_KEYS = [
+    "schema",
+    "version",
+    "generated_at",
+    "as_of",
+    "by",
+    "region_code",
+    "period",
+    "rows",
+    "total",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store, built once for this module (~10 s)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.fieldtui.json"
+    create_demo_store(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db: Path) -> Iterator[Store]:
+    with Store.open(demo_db, read_only=True) as store:
+        yield store
+
+
+def test_branch_2017_is_7708_of_22964(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(demo_db), "report", "--by", "branch", "--period", "2017"]) == 0
+    out = capsys.readouterr().out
+    assert "Capaian per Kantor Cabang — tahun 2017, per 31 Des 2017" in out
+    lines = [line for line in out.splitlines() if "7.708" in line]
+    assert len(lines) == 2  # the branch and the total
+    assert all("22.964" in line and "33,6%" in line for line in lines)
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_json_is_stable(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(demo_db), "report", "--by", "kabupaten", "--period", "2017"]
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == TOP_KEYS  # pinned: docs/report-json.md
+    assert data["schema"] == "fieldtui-report" and data["version"] == 1
+    assert data["by"] == "kabkota" and data["as_of"] == "2017-12-31"
+    assert data["period"] == {"key": "2017", "start": "2017-01-01", "end": "2017-12-31"}
+    assert all(list(row) == ROW_KEYS for row in [*data["rows"], data["total"]])
+    total = data["total"]
+    assert total["level"] == "total" and total["region_code"] == BRANCH_CODE
+    assert (total["participants"], total["target"], total["pct_of_target"]) == (7708, 22964, 0.3357)
+    assert sum(row["participants"] for row in data["rows"]) == 7708
+    assert {row["parent_code"] for row in data["rows"]} == {BRANCH_CODE}
+    denpasar = next(row for row in data["rows"] if row["region_code"] == "51.71")
+    assert isinstance(denpasar["paid_pct"], float) and denpasar["last_visit"] == "2017-08-17"
+
+
+@pytest.mark.parametrize("by", list(Level))
+def test_rows_add_up_and_agree_with_the_dashboard(demo: Store, by: Level) -> None:
+    period = Period.year(2017)
+    report = build_report(demo, by, period=period)
+    branch = demo.progress_of(BRANCH_CODE, period=period, as_of=dt.date(2017, 12, 31))
+    assert report.total.participants == branch.participants == 7708
+    assert report.total.target == branch.target == 22964
+    assert report.total.nonaktif == branch.to_date_row.nonaktif
+    for key in ("participants", "new_signups", "paid", "nonaktif", "visits"):
+        assert sum(getattr(row, key) for row in report.rows) == getattr(report.total, key), key
+    assert {row.level for row in report.rows} == {by.value}
+
+
+def test_region_and_markdown(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(demo_db), "report", "--by", "desa", "--period", "2017"]
+    assert main([*args, "--region", "51.71.04", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Capaian per Desa/Kelurahan — tahun 2017, per 31 Des 2017")
+    assert "| Desa Ubung Kaja | 1.250 | 1.000 | 80,0% |" in out
+    assert "| Desa Dangin Puri Kangin | 1.250 | 1.000 | 80,0% |" in out
+    assert out.rstrip().splitlines()[-1].startswith("| **Jumlah** |")
+
+
+def test_csv_and_english(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--lang", "en", "--db", str(demo_db), "report", "--period", "2017"]
+    assert main([*args, "--by", "kecamatan", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == [c.header("en") for c in PROGRESS_COLUMNS]
+    total = rows[-1]
+    assert total["Level"] == "total" and total["Participants"] == "7708"
+    assert total["% of target"] == "0.3357" and total["Period"] == "2017"
+    assert main([*args, "--by", "branch"]) == 0
+    out = capsys.readouterr().out
+    assert "Progress by Branch office — year 2017, as of 31 Dec 2017" in out and "7,708" in out
+
+
+def test_bad_arguments(demo_db: Path) -> None:
+    for bad in (["--period", "20x7"], ["--by", "province"], ["--as-of", "yesterday"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--db", str(demo_db), "report", *bad])
+        assert exit_.value.code == 2
+
+
+def test_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(tmp_path / "none.json"), "report"]) == 1
+    assert "none.json" in capsys.readouterr().err
+
+
+def test_small_store_by_banjar() -> None:
+    store = Store.memory()
+    store.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
+    store.use_actor("kadek")
+    store.create_officer(Officer(username="wayan", name="Wayan"))
+    store.set_target(SESETAN, Period.month(2026, 11), 4)
+    with acting_as(store, "wayan") as wayan:
+        for serial in (1, 2, 3):
+            store.create_signup(make_signup(wayan.id, serial=serial))
+        store.create_visit(make_visit(wayan.id))
+    report = build_report(store, Level.BANJAR, period=Period.month(2026, 11), region_code=SESETAN)
+    (row,) = report.rows  # the sign-ups name no banjar: the "(tanpa banjar)" row
+    assert row.participants == 3 and row.visits == 1 and row.parent_code == SESETAN
+    assert report.total.target == 4 and report.total.pct_of_target == 0.75
+    data = report_json(report)
+    assert data["region_code"] == SESETAN and data["total"]["pct_of_target"] == 0.75
+    assert data["period"]["key"] == "2026-11"
