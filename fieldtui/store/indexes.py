@@ -30,7 +30,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 def fold(text: str) -> str:
     """Lower-case words without accents or punctuation, single-spaced, for matching names."""
     if text.isascii():  # most names: skip the Unicode decomposition (10x faster at open)
-        return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+        low = text.lower()
+        if low.replace(" ", "").isalpha():  # letters and spaces only: no pattern needed
+            return " ".join(low.split())
+        return " ".join(_NON_WORD.sub(" ", low).split())
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", bare.casefold()).split())
@@ -60,22 +63,25 @@ def _row(table: str, doc_id: int, doc: Mapping[str, Any]) -> Row:
     record_id = str(doc.get("id", ""))
     deleted = doc.get("deleted_at") is not None
     if table == SIGNUPS:
+        # Positional and without str() around values that are strings already: this runs for
+        # every sign-up when a store opens.
         person = doc.get("participant") or {}
-        day = str(doc.get("registered_on", ""))
+        day = doc.get("registered_on") or ""
         return Row(
-            id=record_id,
-            doc_id=doc_id,
-            deleted=deleted,
-            sort_key=f"{day}|{doc.get('created_at', '')}|{record_id}",
-            officer_id=str(doc.get("officer_id", "")),
-            desa_code=str(doc.get("desa_code", "")),
-            banjar_id=doc.get("banjar_id"),
-            day=day,
-            review_state=str(doc.get("review_state", "")),
-            text=fold(str(person.get("name", ""))),
-            nik=str(person.get("nik", "")),
-            birth_date=str(person.get("birth_date", "")),
-            paid=bool(doc.get("payments")),
+            record_id,
+            doc_id,
+            deleted,
+            f"{day}|{doc.get('created_at', '')}|{record_id}",
+            doc.get("officer_id") or "",
+            doc.get("desa_code") or "",
+            doc.get("banjar_id"),
+            day,
+            doc.get("review_state") or "",
+            "",
+            fold(person.get("name") or ""),
+            person.get("nik") or "",
+            person.get("birth_date") or "",
+            bool(doc.get("payments")),
         )
     if table == VISITS:
         started = str(doc.get("started_at", ""))
