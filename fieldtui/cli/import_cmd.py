@@ -10,7 +10,6 @@ the file cannot be used at all.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +18,11 @@ from fieldtui.i18n import fmt_number, t
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from fieldtui.exchange.importer import ImportReport
+    from fieldtui.exchange.importer import ImportReport, Rejection
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 SHOWN_PROBLEMS = 20
+SHOWN_WARNINGS = 10
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     errors = Console(stderr=True, highlight=False)
     source = Path(args.file).expanduser()
+    if args.read_only:
+        return _fail(errors, t("import.read_only"), EXIT_UNUSABLE)
     path = resolve_db(args)
     if not path.exists():
         return _fail(errors, t("store.error.missing", path=str(path)), EXIT_REJECTED)
@@ -96,7 +98,7 @@ def _import(
             source,
             kind=kind,
             dry_run=dry_run,
-            expected=lambda n: bar.update(task, total=n),
+            expected=lambda n: bar.update(task, total=n or None),
             progress=lambda n: bar.advance(task, n),
         )
     return report
@@ -108,8 +110,6 @@ def _fail(console: Console, message: str, code: int) -> int:
 
 
 def _print_report(console: Console, report: ImportReport, rejected_file: Path | None) -> None:
-    from rich.table import Table
-
     kind = t(f"import.kind.{report.kind.value}")
     title = "import.title_dry_run" if report.dry_run else "import.title"
     console.print(
@@ -136,27 +136,38 @@ def _print_report(console: Console, report: ImportReport, rejected_file: Path | 
             markup=False,
             style="dim",
         )
+    if report.warnings:
+        title = t("import.warnings", count=fmt_number(len(report.warnings)))
+        _print_rows(console, title, report.warnings, SHOWN_WARNINGS, "import.more_warnings")
     if report.stopped is not None:
         console.print(t("import.stopped", reason=report.stopped), style="red", markup=False)
     if not report.rejected:
         return
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("row", "column", "reason"):
-        table.add_column(t(f"import.rejected_column.{column}"), overflow="fold")
-    shown = 0
-    for rejection in report.rejected:
-        for problem in rejection.problems:
-            if shown < SHOWN_PROBLEMS:
-                table.add_row(fmt_number(rejection.row), problem.column, problem.reason)
-            shown += 1
-    console.print(table)
-    if shown > SHOWN_PROBLEMS:
-        console.print(t("import.more_problems", count=fmt_number(shown - SHOWN_PROBLEMS)))
+    title = t("import.rejected_title")
+    _print_rows(console, title, report.rejected, SHOWN_PROBLEMS, "import.more_problems")
     if rejected_file is not None:
         console.print(
             t("import.rejected_written", path=str(rejected_file)), markup=False, soft_wrap=True
         )
-    sys.stdout.flush()
+
+
+def _print_rows(console: Console, title: str, rows: list[Rejection], limit: int, more: str) -> None:
+    """A table of row, column, reason; at most ``limit`` lines, then how many more."""
+    from rich.table import Table
+
+    console.print(title, markup=False)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("row", "column", "reason"):
+        table.add_column(t(f"import.rejected_column.{column}"), overflow="fold")
+    shown = 0
+    for row in rows:
+        for problem in row.problems:
+            if shown < limit:
+                table.add_row(fmt_number(row.row), problem.column, problem.reason)
+            shown += 1
+    console.print(table)
+    if shown > limit:
+        console.print(t(more, count=fmt_number(shown - limit)))
 
 
 def _village(code: str) -> str:

@@ -48,6 +48,7 @@ class Rows:
     def __init__(self, context: RowContext) -> None:
         self.context = context
         self.banjars = Banjars(context.store.banjars)
+        self.warnings: list[CellRefused] = []  # of the row just handled: saved, but look again
 
     def handle(self, number: int, cells: list[Cell]) -> Outcome:  # pragma: no cover
         """Import (or check) one row."""

@@ -32,6 +32,13 @@ from fieldtui.exchange.readers import Cell
 from fieldtui.store.import_rows import create_imported_signup
 
 MONTHS = (1, 3, 6, 12)
+# What the NIK says that is worth a second look, though the form saves it (as it does here).
+_WARNINGS = {
+    "nik.warning.birth_date_mismatch": "birth_date",
+    "nik.warning.sex_mismatch": "sex",
+    "nik.warning.too_young": "nik",
+    "nik.warning.too_old": "nik",
+}
 # Which column a store issue belongs to (by the start of its i18n key).
 _ISSUE_COLUMNS = (
     ("nik.", "nik"),
@@ -63,6 +70,7 @@ class SignUpRows(Rows):
     def handle(self, number: int, cells: list[Cell]) -> Outcome:
         """Import (or, in a dry run, check) one row."""
         problems: list[CellRefused] = []
+        self.warnings = []
         nik = self._nik(cells, problems)
         if nik is not None:
             first = self._seen.get(nik)
@@ -103,6 +111,9 @@ class SignUpRows(Rows):
         checked = parse_nik(nik or "", today=registered_on, typed_birth_date=birth, typed_sex=sex)
         if nik is not None:
             problems += [CellRefused("nik", issue) for issue in checked.errors]
+        self.warnings = [
+            CellRefused(_WARNINGS[w.code], w) for w in checked.warnings if w.code in _WARNINGS
+        ]
         name = " ".join((get(v.plain_text, "name") or "").split())
         if not name and "name" not in {p.key for p in problems}:
             problems.append(v.refuse("name", "repository.issue.name_required"))

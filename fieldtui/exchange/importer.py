@@ -61,6 +61,7 @@ class ImportReport:
     imported: int = 0
     present: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # imported rows worth a second look
     banjars_created: list[tuple[str, str]] = field(default_factory=list)  # (desa code, name)
     ignored_columns: list[str] = field(default_factory=list)
     stopped: str | None = None  # the file turned out unreadable part way: why
@@ -166,6 +167,8 @@ def _run_chunk(rows: Rows, chunk: list[tuple[int, list[Cell]]], report: ImportRe
         outcome = rows.handle(number, cells)
         if outcome == "imported":
             report.imported += 1
+            if rows.warnings:
+                report.warnings.append(_rejection(number, cells, rows.warnings, columns))
         elif outcome == "present":
             report.present += 1
         else:

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,6 @@ class Sheet:
     rows: Iterator[tuple[int, list[Cell]]]  # (row number, cells), blank rows left out
     expected_rows: int  # data rows expected (for a progress bar; XLSX may be approximate)
     delimiter: str = ","
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def open_sheet(path: Path) -> Sheet:

@@ -113,6 +113,22 @@ def test_english_headers_and_other_spellings(store: Store, tmp_path: Path) -> No
     assert payment.paid_on == dt.date(2026, 11, 20) and payment.amount_rp > 0
 
 
+def test_a_birth_date_other_than_the_niks_is_imported_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        f"{HEADER_ID}\n{nik(1)};Ayu;08-08-1990;;Pedagang pasar;Sesetan;;1000000;;ya\n",
+    )
+    report = run(store, path)
+    assert report.imported == 1
+    ((row, problems),) = [(w.row, w.problems) for w in report.warnings]
+    assert row == 2 and problems[0].column == "Tgl Lahir"
+    assert "berbeda" in problems[0].reason
+    signup = store.find_by_nik(nik(1))
+    assert signup is not None and signup.participant.birth_date == dt.date(1990, 8, 8)
+
+
 def test_importing_the_same_file_twice_adds_nothing(store: Store, tmp_path: Path) -> None:
     rows = "".join(
         f"{nik(i)};Peserta {i};;;Pedagang pasar;Sesetan;Br. Kaja;1.000.000;tidak;ya\n"

@@ -266,6 +266,15 @@ def test_the_command_exits_2_for_an_unusable_file(
     assert "tidak dapat diimpor" in err and "Penghasilan" in err
 
 
+def test_the_command_does_not_run_read_only(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "peserta.csv"
+    path.write_text(HEADER + "\n" + line(1), encoding="utf-8")
+    assert main(["--db", str(db), "--read-only", "import", str(path)]) == 2
+    assert "--dry-run" in capsys.readouterr().err
+
+
 def test_the_command_refuses_an_unknown_login(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
