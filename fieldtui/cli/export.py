@@ -103,12 +103,6 @@ def parse_region(text: str | None) -> str | None:
     raise UsageError(t("export.bad_region", value=text))
 
 
-def default_path(kind: str, fmt: str, today: dt.date) -> Path:
-    """~/fieldtui-ekspor/pendaftaran-2026-11-24.csv (the file name in the current language)."""
-    folder = Path.home() / t("export.default_folder")
-    return folder / f"{t(f'export.file.{kind}')}-{today.isoformat()}.{fmt}"
-
-
 def _format_of(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
@@ -151,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     from fieldtui.domain import clock
     from fieldtui.domain.models import Period, ReviewState
     from fieldtui.exchange.columns import ExportKind
-    from fieldtui.exchange.export import ExportRequest, run_export
+    from fieldtui.exchange.export import ExportRequest, default_path, run_export
     from fieldtui.exchange.report import BY_NAMES
     from fieldtui.exchange.tabular import FileExists, FileFormat
     from fieldtui.store.errors import StoreError

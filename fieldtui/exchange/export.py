@@ -93,6 +93,13 @@ class ExportResult:
     unmasked: bool
 
 
+def default_path(kind: str, fmt: str, today: dt.date) -> Path:
+    """~/fieldtui-ekspor/pendaftaran-2026-11-24.csv (folder and file named in the language in
+    use)."""
+    folder = Path.home() / t("export.default_folder")
+    return folder / f"{t(f'export.file.{kind}')}-{today.isoformat()}.{fmt}"
+
+
 def check_export_allowed(store: Store, *, unmask: bool) -> None:
     """Raise the store's own refusal when the acting user may not export (or unmask).
 
