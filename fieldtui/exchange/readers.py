@@ -141,8 +141,12 @@ def _open_csv(path: Path) -> Sheet:
     lines = _check_text(path)
     stream = path.open("r", encoding="utf-8-sig", newline="")
     first = stream.readline()
-    delimiter = sniff_delimiter(first)
-    stream.seek(0)
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter = first.strip()[4]  # Excel's own hint line; Excel does not show it as a row
+        lines -= 1
+    else:
+        delimiter = sniff_delimiter(first)
+        stream.seek(0)
     reader = csv.reader(stream, delimiter=delimiter)
     try:
         headers = next(reader)

@@ -90,6 +90,15 @@ def test_utf8_with_a_bom_and_commas_imports(store: Store, tmp_path: Path) -> Non
     assert found is not None and found.participant.name == "Ni Luh Déwi"
 
 
+def test_an_excel_sep_line_sets_the_delimiter(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "sep.csv"
+    text = "sep=|\n" + (HEADER + "\n" + line(1) + line(2, "")).replace(";", "|")
+    path.write_text(text, encoding="utf-8")
+    report = run(store, path)
+    assert report.imported == 1
+    assert [r.row for r in report.rejected] == [3]  # numbered as Excel shows them
+
+
 def test_a_file_with_zero_bytes_is_not_text(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "binary.csv"
     path.write_bytes(b"NIK;Nama\n\x00\x01\x02")
