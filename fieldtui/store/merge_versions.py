@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ BANJAR_FIELDS: dict[str, tuple[str, ...]] = {
 }
 _CHANGE_OFFICER = frozenset({"officer_id", "consent.recorded_by", "created_by", "set_by"})
 _CHANGE_BANJAR = frozenset({"banjar_id", "region_code"})
+_CHANGE = _CHANGE_OFFICER | _CHANGE_BANJAR
 
 
 @dataclass(frozen=True)
@@ -168,13 +169,21 @@ def differing_fields(versions: Sequence[Version], limit: int = 3) -> list[str]:
 # -- id mapping: the same officer (username) or banjar (desa + name) under another id ---------
 
 
-def mapper(officers: Mapping[str, str], banjars: Mapping[str, str]) -> Callable[[str, Doc], Doc]:
+def mapper(
+    officers: Mapping[str, str], banjars: Mapping[str, str], in_records: Iterable[Doc] = ()
+) -> Callable[[str, Doc], Doc]:
     """A function rewriting one table's document to this store's officer and banjar ids.
 
-    Documents that need no change are returned as they are (no copy).
+    Documents that need no change are returned as they are (no copy). Audit entries' field
+    changes are rewritten only for the ids that ``in_records`` (the incoming records) name:
+    an officer or banjar named by no record appears in no record's history either, and
+    looking through every change of 100k entries would cost a second.
     """
     if not officers and not banjars:
         return lambda table, doc: doc
+    named = _named_ids(in_records, officers.keys() | banjars.keys())
+    change_officers = {k: v for k, v in officers.items() if k in named}
+    change_banjars = {k: v for k, v in banjars.items() if k in named}
 
     def rewrite(table: str, doc: Doc) -> Doc:
         out = doc
@@ -182,8 +191,8 @@ def mapper(officers: Mapping[str, str], banjars: Mapping[str, str]) -> Callable[
             out = _map_field(out, name, officers)
         for name in BANJAR_FIELDS.get(table, ()):
             out = _map_field(out, name, banjars)
-        if table == ix.AUDIT:
-            out = _map_changes(out, officers, banjars)
+        if table == ix.AUDIT and (change_officers or change_banjars):
+            out = _map_changes(out, change_officers, change_banjars)
         elif table == "conflicts" and isinstance(doc.get("doc"), dict):
             inner = rewrite(str(doc.get("table", "")), doc["doc"])
             if inner is not doc["doc"]:
@@ -191,6 +200,20 @@ def mapper(officers: Mapping[str, str], banjars: Mapping[str, str]) -> Callable[
         return out
 
     return rewrite
+
+
+def _named_ids(records: Iterable[Doc], wanted: Collection[str]) -> set[str]:
+    fields = [f for f in _CHANGE if "." not in f]
+    found: set[str] = set()
+    for doc in records:
+        for name in fields:
+            value = doc.get(name)
+            if value in wanted:
+                found.add(str(value))
+        consent = doc.get("consent")
+        if isinstance(consent, dict) and consent.get("recorded_by") in wanted:
+            found.add(str(consent["recorded_by"]))
+    return found
 
 
 def _map_field(doc: Doc, name: str, ids: Mapping[str, str]) -> Doc:
@@ -212,12 +235,13 @@ def _map_changes(entry: Doc, officers: Mapping[str, str], banjars: Mapping[str, 
     changes = entry.get("changes")
     if not isinstance(changes, list):
         return entry
+    # Most entries name no officer or banjar field: find the few that do in one pass.
+    hits = [i for i, c in enumerate(changes) if isinstance(c, dict) and c.get("field") in _CHANGE]
     new_changes: list[Any] | None = None
-    for i, change in enumerate(changes):
-        name = change.get("field") if isinstance(change, dict) else None
-        ids = officers if name in _CHANGE_OFFICER else banjars if name in _CHANGE_BANJAR else None
-        if not ids:
-            continue
+    for i in hits:
+        change = changes[i]
+        name = change.get("field")
+        ids = officers if name in _CHANGE_OFFICER else banjars
         mapped = _map_field(_map_field(change, "before", ids), "after", ids)
         if mapped is not change:
             if new_changes is None:

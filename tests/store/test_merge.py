@@ -180,6 +180,8 @@ def test_known_login_is_the_same_user_under_this_stores_id() -> None:
     got = target.get_signup(signup.id)
     assert got.officer_id == here.id
     assert {e.actor_id for e in target.history(signup.id)} == {here.id}
+    created = target.history(signup.id)[0]
+    assert {c.field: c.after for c in created.changes}["officer_id"] == here.id
 
 
 def test_banjar_matched_by_desa_and_name() -> None:
