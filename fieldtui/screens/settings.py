@@ -1,10 +1,10 @@
-"""SettingsScreen (Pengaturan): the officer's profile, language, theme and the sign-up targets.
+"""SettingsScreen (Pengaturan): the officer's profile, language, theme, targets and users.
 
 Language and theme apply the moment they are chosen and are kept in the per-user preferences
 file (`fieldtui.settings`); the profile and the stale-visit threshold are saved with Ctrl+S.
 Targets are set per region (branch, kab/kota, kecamatan, desa or banjar) and period in
 `TargetDialog`; the list re-reads whenever targets change in the store, ours or another
-process's.
+process's. Ctrl+G opens the store's users (`UsersScreen`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from fieldtui.domain.models import RecordKind, Target
 from fieldtui.domain.permissions import Permission, can
 from fieldtui.domain.phone import format_phone, parse_phone
-from fieldtui.i18n import LANGUAGES, Lang, get_language, set_language, t
+from fieldtui.i18n import LANGUAGES, Lang, fmt_number, get_language, set_language, t
 from fieldtui.screens.base import FieldScreen
 from fieldtui.screens.preferences import apply_stale_weeks, rebuild_other_modes
 from fieldtui.screens.target_dialog import TargetDialog, region_label
 from fieldtui.screens.target_list import TargetRow, TargetTable
+from fieldtui.screens.users import UsersScreen
 from fieldtui.settings import (
     MAX_STALE_WEEKS,
     MIN_STALE_WEEKS,
@@ -51,6 +52,7 @@ class SettingsScreen(FieldScreen):
         Binding("ctrl+s", "save", "keys.save"),
         Binding("ctrl+t", "new_target", "keys.new_target"),
         Binding("ctrl+l", "switch_language", "keys.language"),
+        Binding("ctrl+g", "users", "keys.users", show=False),  # said in its section; F1 lists it
     ]
 
     def __init__(self) -> None:
@@ -112,6 +114,8 @@ class SettingsScreen(FieldScreen):
             yield Static(t("settings.target.hint"), id="settings-target-hint")
             yield Static(t("settings.target.none"), id="settings-no-targets")
             yield TargetTable(id="settings-targets")
+            yield Static(t("settings.users.title"), classes="settings-section")
+            yield Static("", id="settings-users")
         yield Footer()
 
     def _themes(self) -> list[str]:
@@ -135,11 +139,13 @@ class SettingsScreen(FieldScreen):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one("#settings-name", Input).focus()
         self.load_targets()
+        self._count_users()
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
         if kinds & _WATCHED:
             self.load_targets()
         if RecordKind.OFFICER in kinds:
+            self._count_users()
             self.query_one("#settings-account", Static).update(self._account_line())
             user = self.field_app.user
             if user is not None and user.id != self._user_id:
@@ -194,6 +200,18 @@ class SettingsScreen(FieldScreen):
     def _target_saved(self, target: Target | None) -> None:
         if target is not None:
             self.load_targets()
+
+    # -- users ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="settings-users")
+    def _count_users(self) -> None:
+        active = len(self.store.officers(include_inactive=False))
+        line = t("settings.users.line", active=fmt_number(active))
+        self.app.call_from_thread(self.query_one("#settings-users", Static).update, line)
+
+    def action_users(self) -> None:
+        """The store's users: everyone sees them; supervisors manage them."""
+        self.app.push_screen(UsersScreen())
 
     # -- profile and threshold -------------------------------------------------------------
 
@@ -306,3 +324,4 @@ class SettingsScreen(FieldScreen):
         self.query_one("#settings-language", Select).focus()
         self.refresh_bindings()
         self.load_targets()
+        self._count_users()
