@@ -481,3 +481,36 @@ def test_cli_default_file_filters_and_refusals(
     assert main(["--db", db, "export", "visits", "-o", str(tmp_path / "y.csv")]) == 1
     assert "nobody" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
+
+
+def test_cli_progress_bar_on_a_terminal(
+    store: Store,
+    tmp_path: Path,
+    login: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.console import Console
+
+    from fieldtui.cli import export as export_cli
+
+    seen: list[tuple[int, int]] = []
+    real = export_cli._with_progress_bar
+
+    def spy(store_: Store, request: Any, export: Any) -> Any:
+        def counting(*args: Any, progress: Any = None) -> Any:
+            def both(done: int, total: int) -> None:
+                seen.append((done, total))
+                progress(done, total)
+
+            return export(*args, progress=both)
+
+        return real(store_, request, counting)
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    monkeypatch.setattr(export_cli, "_BAR_FROM", 1)
+    monkeypatch.setattr(export_cli, "_with_progress_bar", spy)
+    path = tmp_path / "pendaftaran.csv"
+    assert main(["--db", str(store.path), "export", "signups", "-o", str(path)]) == 0
+    assert seen == [(8, 8)]  # one batch
+    assert "8 baris ditulis" in capsys.readouterr().out
