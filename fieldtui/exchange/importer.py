@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from fieldtui.domain import clock
@@ -21,13 +21,14 @@ from fieldtui.exchange.columns import ExportKind
 from fieldtui.exchange.header_map import HeaderMap, guess_kind, map_headers
 from fieldtui.exchange.import_base import RowContext, Rows
 from fieldtui.exchange.import_values import CellRefused
-from fieldtui.exchange.readers import Cell, FileRefused, open_sheet
+from fieldtui.exchange.readers import Cell, FileRefused, Sheet, open_sheet
 from fieldtui.i18n import t
 from fieldtui.store.errors import PermissionDenied
 from fieldtui.store.import_rows import may_import, record_import
 from fieldtui.store.repository import Store
 
 CHUNK_ROWS = 1_000
+HEADER_SEARCH_ROWS = 10  # rows under a title row searched for the headers
 
 Progress = Callable[[int], None]
 
@@ -94,8 +95,7 @@ def import_file(
         raise PermissionDenied("repository.error.no_actor")
     may_import(store)
     sheet = open_sheet(path)
-    kind = kind or guess_kind(sheet.headers)
-    columns = map_headers(kind, sheet.headers)
+    kind, columns = _locate_header(sheet, kind)
     _check_columns(columns)
     if expected is not None:
         expected(sheet.expected_rows)
@@ -135,6 +135,27 @@ def import_file(
     if not dry_run and (report.imported or report.banjars_created):
         record_import(store, kind=kind.value, file=path.name, counts=_counts(report))
     return report
+
+
+def _locate_header(sheet: Sheet, kind: ExportKind | None) -> tuple[ExportKind, HeaderMap]:
+    """The header row: the first row, or the first of the next few that names every required
+    column (office spreadsheets often start with a title: "DAFTAR PESERTA BPU 2017")."""
+    found = kind or guess_kind(sheet.headers)
+    columns = map_headers(found, sheet.headers)
+    if not columns.missing():
+        return found, columns
+    ahead = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+    for position, (number, cells) in enumerate(ahead):
+        headers = [_shown(cell).strip() for cell in cells]
+        candidate_kind = kind or guess_kind(headers)
+        candidate = map_headers(candidate_kind, headers)
+        if not candidate.missing():
+            sheet.headers = headers
+            sheet.rows = chain(ahead[position + 1 :], sheet.rows)
+            sheet.expected_rows = max(0, sheet.expected_rows - number + 1)
+            return candidate_kind, candidate
+    sheet.rows = chain(ahead, sheet.rows)
+    return found, columns
 
 
 def _rows_for(kind: ExportKind, context: RowContext) -> Rows:

@@ -219,6 +219,23 @@ def test_an_xlsx_sheet_with_typed_cells(store: Store, tmp_path: Path) -> None:
     assert rows[5].problems[0].column == "Penghasilan"
 
 
+def test_headers_under_a_title_row_are_found(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "daftar.xlsx"
+    _xlsx(
+        path,
+        [
+            ["DAFTAR PESERTA BPU - KEL. SESETAN"],
+            [],
+            ["No", "NIK", "Nama", "Pekerjaan", "Desa", "Penghasilan", "Persetujuan"],
+            [1, nik(1), "Ni Luh Ayu", "Petani", "Sesetan", 1500000, "ya"],
+            [2, nik(2), None, "Petani", "Sesetan", 1500000, "ya"],
+        ],
+    )
+    report = run(store, path)
+    assert report.imported == 1 and [r.row for r in report.rejected] == [5]
+    assert report.headers[1:3] == ["NIK", "Nama"] and report.ignored_columns == ["No"]
+
+
 # -- the command --------------------------------------------------------------------------
 
 
