@@ -215,7 +215,12 @@ class UsersScreen(FieldPage[None]):
         if user is None:
             return
         if self.store.read_only or not (self._manages or self._is_me(user)):
-            self.notify(t("repository.denied.manage_users"), severity="warning", timeout=4)
+            why = (
+                "store.error.read_only_mode"
+                if self.store.read_only
+                else "repository.denied.manage_users"
+            )
+            self.notify(t(why), severity="warning", timeout=4)
             return
         dialog = UserDialog(user, may_set_role=self._manages and not self._is_me(user))
         self.app.push_screen(dialog, self._saved("users.done.changed"))

@@ -318,3 +318,21 @@ def test_users_snapshot(snap_compare: Any) -> None:
         await _open(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_users)
+
+
+async def test_a_read_only_store_offers_no_changes(db_path: Path) -> None:
+    with Store.open(db_path) as setup:
+        setup.create_officer(Officer(username="sri", name="Sri Wahyuni", role=Role.SUPERVISOR))
+        setup.create_officer(Officer(username="wayan", name="Wayan Sudarma"))
+    with Store.open(db_path, read_only=True) as store:
+        store.use_actor("sri")
+        app = make_app(store, poll_seconds=0, fixed_today=TODAY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await _open(pilot)
+            assert "hanya-baca" in _text(screen, "#users-role")
+            assert not {"Tambah", "PIN", "Nonaktifkan"} & _keys(app)
+            await pilot.press("ctrl+n", "p", "enter")
+            await pilot.pause()
+            assert _top(app) is screen
+            [note] = app._notifications
+            assert note.severity == "warning" and "hanya-baca" in note.message
