@@ -148,3 +148,16 @@ async def test_bad_period_and_viewer(app: FieldApp, store: Store, tmp_path: Path
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "ekspor" in dialog.status.lower() and not (tmp_path / "x.csv").exists()
+
+
+async def test_in_help_and_palette(app: FieldApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Ekspor" in titles
+        await pilot.press("f1")
+        await pilot.pause()
+        from fieldtui.screens.help import HelpScreen, key_table
+
+        assert isinstance(app.screen, HelpScreen)
+        assert "Ekspor" in list(key_table(app.screen.under).columns[1].cells)
