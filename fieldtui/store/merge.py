@@ -56,7 +56,7 @@ from fieldtui.i18n import t
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import Backend, EngineBackend
 from fieldtui.store.base import StoreBase
-from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, write_bundle_file
+from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, paused_gc, write_bundle_file
 from fieldtui.store.codec import decode, encode
 from fieldtui.store.errors import ValidationFailed
 from fieldtui.store.indexes import fold
@@ -234,7 +234,7 @@ class MergeMixin(StoreBase):
                 plan.summary.dry_run = True
                 return plan.summary
         actor = self._require(Permission.MERGE)
-        with self._mutex, self._backend.transaction():
+        with paused_gc(), self._mutex, self._backend.transaction():
             plan = _Plan(self, bundle, actor_id=actor.id)
             plan.work_out()
             plan.apply()
