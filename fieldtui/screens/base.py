@@ -24,11 +24,19 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
+# Textual's own bindings that reach our footers, by their English description.
+_TEXTUAL_KEYS = {"palette": "keys.palette", "Dismiss menu": "keys.dismiss_menu"}
+
+
 def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     """Replace i18n-key descriptions and tooltips with their text in the current language."""
     out: dict[str, ActiveBinding] = {}
     for key, active in bindings.items():
         binding = active.binding
+        if binding.description in _TEXTUAL_KEYS:
+            binding = dataclasses.replace(
+                binding, description=_TEXTUAL_KEYS[binding.description], tooltip=""
+            )
         if binding.description.startswith("keys."):
             binding = dataclasses.replace(
                 binding,

@@ -22,6 +22,17 @@ COLUMNS = (
     Column("counterpart", "visits.col.counterpart", 16),
     Column("review", "visits.col.review", 9),
 )
+# Left out below this width (the detail line under the table shows them): at 80 columns the
+# rest fits with nothing past the right edge.
+_WIDE_ONLY = frozenset({"follow_up", "counterpart"})
+_ALL_FIT = sum(column.width or 0 for column in COLUMNS) + 2 * len(COLUMNS) + 2
+
+
+def columns(width: int) -> tuple[Column, ...]:
+    """The table's columns for a terminal ``width`` columns wide."""
+    if width >= _ALL_FIT:
+        return COLUMNS
+    return tuple(column for column in COLUMNS if column.key not in _WIDE_ONLY)
 
 
 def desa_name(code: str) -> str:
@@ -56,17 +67,20 @@ def short_banjar(name: str) -> str:
     return rest if unit == "Banjar" and rest else name
 
 
-def visit_cells(visit: Visit, banjar_name: str, *, current: bool) -> list[Cell]:
-    """The table cells of one visit."""
+def visit_cells(
+    visit: Visit, banjar_name: str, *, current: bool, keys: tuple[str, ...] | None = None
+) -> list[Cell]:
+    """The table cells of one visit, for the columns ``keys`` (all when None)."""
     none = t("visits.none")
-    return [
-        Text(t("visits.current_mark"), style="bold") if current else "",
-        f"{short_date(visit.started_at.date())} {fmt_time(visit.started_at)}",
-        desa_name(visit.desa_code),
-        short_banjar(banjar_name) if banjar_name else none,
-        t(f"visits.type_short.{visit.visit_type.value}"),
-        Text(fmt_number(visit.attendees), justify="right"),
-        short_date(visit.follow_up_on) if visit.follow_up_on else none,
-        visit.counterpart_name or none,
-        t(f"visits.review.{visit.review_state.value}"),
-    ]
+    cells: dict[str, Cell] = {
+        "current": Text(t("visits.current_mark"), style="bold") if current else "",
+        "when": f"{short_date(visit.started_at.date())} {fmt_time(visit.started_at)}",
+        "desa": desa_name(visit.desa_code),
+        "banjar": short_banjar(banjar_name) if banjar_name else none,
+        "type": t(f"visits.type_short.{visit.visit_type.value}"),
+        "attendees": Text(fmt_number(visit.attendees), justify="right"),
+        "follow_up": short_date(visit.follow_up_on) if visit.follow_up_on else none,
+        "counterpart": visit.counterpart_name or none,
+        "review": t(f"visits.review.{visit.review_state.value}"),
+    }
+    return [cells[key] for key in keys or (column.key for column in COLUMNS)]

@@ -21,7 +21,7 @@ from fieldtui.i18n import fmt_date, fmt_datetime, fmt_number, t
 from fieldtui.screens.base import FieldScreen
 from fieldtui.screens.visit_filter import VisitFilterDialog, describe_filter
 from fieldtui.screens.visit_form import VisitFormScreen
-from fieldtui.screens.visit_rows import COLUMNS, place, visit_cells, visit_label
+from fieldtui.screens.visit_rows import columns, place, visit_cells, visit_label
 from fieldtui.store.errors import StoreError
 from fieldtui.store.listing import Page, RecordFilter
 from fieldtui.widgets.nav_bar import NavBar
@@ -68,7 +68,7 @@ class VisitsScreen(FieldScreen):
                 yield Static("", id="visits-current", markup=False)
                 yield Static("", id="visits-position")
             yield Static("", id="visits-filter", markup=False)
-            yield PagedTable(COLUMNS, page_size=PAGE_SIZE, id="visits-table")
+            yield PagedTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="visits-table")
             yield Static("", id="visits-detail", markup=False)
         yield Footer()
 
@@ -130,6 +130,8 @@ class VisitsScreen(FieldScreen):
         self.loaded = loaded
         current = self.field_app.current_visit
         current_id = current.id if current is not None else None
+        table = self.query_one(PagedTable)
+        keys = tuple(column.key for column in table.columns_spec)
         rows = [
             (
                 visit.id,
@@ -137,11 +139,11 @@ class VisitsScreen(FieldScreen):
                     visit,
                     loaded.banjar_names.get(visit.banjar_id or "", ""),
                     current=visit.id == current_id,
+                    keys=keys,
                 ),
             )
             for visit in loaded.page.items
         ]
-        table = self.query_one(PagedTable)
         table.show_page(
             rows,
             offset=loaded.page.offset,

@@ -94,3 +94,27 @@ async def test_switch_user_with_pin(store: Store, app: FieldApp) -> None:
         assert not isinstance(app.screen, SwitchUserDialog)
         assert store.actor is not None and store.actor.username == "nyoman"
         assert "Nyoman · pengawas" in app.sub_title
+
+
+async def test_textuals_own_footer_keys_are_translated(app: FieldApp) -> None:
+    """The palette key Textual adds itself, and the list dismissal of an open Select, speak the
+    app's language like every other key."""
+    from textual.widgets import Footer, Select
+    from textual.widgets._footer import FooterKey
+
+    def footer_labels() -> list[str]:
+        footer = app.screen.query_one(Footer)
+        return [key.description for key in footer.query(FooterKey)]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "Perintah" in footer_labels() and "palette" not in footer_labels()
+        await pilot.press("ctrl+n")  # the visit form has Select widgets
+        await pilot.pause()
+        select = app.screen.query(Select).first()
+        select.focus()
+        await pilot.press("enter")  # open its list
+        await pilot.pause()
+        labels = footer_labels()
+        assert "Tutup daftar" in labels and "Dismiss menu" not in labels
