@@ -8,9 +8,12 @@ How laptops' work reaches the branch machine without a server: each laptop write
   lock, one fsync, all or nothing); the store's indexes and progress books follow at commit.
 - **Users and banjars are matched**: an incoming user whose login name this store knows is that
   user (its id is rewritten in the incoming records and audit entries); an unknown one is added
-  with its PIN hash. A banjar matches by id, else by desa and folded name. The store's own ids
-  win, so when both sides created the same user or banjar separately, merges in different
-  orders give the same records up to those ids.
+  with its PIN hash, but never as more than an officer, and a merge never changes a user this
+  store has: anyone can make a store on a laptop in which they are a supervisor, so roles are
+  given on the branch machine only. A banjar matches by id, else by desa and folded name. The
+  store's own ids win, so when both sides created the same user or banjar separately, merges
+  in different orders give the same records up to those ids. A target for a region and period
+  this store already has a target for is skipped (the branch's targets are the branch's).
 - **Versions by history** (store/merge_versions.py): a record's version is its document plus the
   ids of the audit entries that changed it. Same id, same document: nothing. Ours an ancestor
   of theirs: theirs is taken; theirs an ancestor of ours: ours kept. Both changed (each has
@@ -47,6 +50,7 @@ from fieldtui.domain.models import (
     RecordKind,
     Review,
     ReviewState,
+    Role,
     SignUp,
     Target,
     Visit,
@@ -76,6 +80,7 @@ from fieldtui.store.merge_versions import (
 from fieldtui.store.schema import SCHEMA
 
 STORE_ID_KEY = "store_id"
+_MAY_ARRIVE_AS = frozenset({Role.OFFICER.value, Role.VIEWER.value})  # never a supervisor
 _MODELS: dict[str, type[Any]] = {
     ix.OFFICERS: Officer,
     ix.BANJARS: Banjar,
@@ -297,7 +302,19 @@ class _Plan:
     def work_out(self) -> None:
         """Decide every write (nothing is written yet)."""
         mapped = self.officer_map.keys() | self.banjar_map.keys()
+        known_users = self.index.table(ix.OFFICERS).by_id
+        for doc in self.bundle.tables.get(ix.OFFICERS, ()):
+            if doc.get("id") in known_users:
+                self.summary.unchanged += 1  # users are managed on this machine: never changed
+                continue
+            if doc.get("id") in mapped:
+                continue
+            if doc.get("role") not in _MAY_ARRIVE_AS:
+                doc = {**doc, "role": Role.OFFICER.value}
+            self._add(ix.OFFICERS, str(doc.get("id", "")), doc)
         for table in ix.RECORD_TABLES:
+            if table == ix.OFFICERS:
+                continue
             for doc in self.bundle.tables.get(table, ()):
                 if doc.get("id") not in mapped:
                     self._record(table, self.rewrite(table, doc))

@@ -347,3 +347,20 @@ def test_participant_unchanged_by_mapping() -> None:
     merge(target, wayan)
     got = target.get_signup(signup.id)
     assert isinstance(got.participant, Participant) and got.participant == signup.participant
+
+
+def test_users_arrive_as_officers_and_are_never_changed_by_a_merge() -> None:
+    target = branch()
+    wayan_here = target.create_officer(Officer(username="wayan", name="I Wayan Sudarma"))
+    wayan = laptop("wayan", "I Wayan Sudarma")
+    # On their own laptop anyone can be a supervisor, and rename themself.
+    with acting_as(wayan, "boss"):
+        wayan.create_officer(Officer(username="kuasa", name="Kuasa", role=Role.SUPERVISOR))
+    merge(target, wayan)
+    kuasa, boss = target.officer_by_username("kuasa"), target.officer_by_username("boss")
+    assert kuasa is not None and kuasa.role is Role.OFFICER
+    assert boss is not None and boss.role is Role.OFFICER
+    copy_of_branch = clone(target, "wayan")
+    copy_of_branch.update_officer(dataclasses.replace(wayan_here, name="Wayan Baru"))
+    assert not merge(target, copy_of_branch).changed
+    assert target.get_officer(wayan_here.id).name == "I Wayan Sudarma"
