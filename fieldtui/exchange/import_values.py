@@ -26,6 +26,8 @@ from fieldtui.i18n import LANGUAGES, t_in
 E = TypeVar("E", bound=StrEnum)
 
 _DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (1900 system)
+_SERIALS = (10_000, 80_000)  # 1927 .. 2119: a bare year (1990) is not a serial
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 _YES = frozenset({"1", "ya", "y", "yes", "true", "benar", "v", "x", "ok", "setuju", "ikut", "✓"})
 _NO = frozenset({"0", "tidak", "tdk", "t", "no", "n", "false", "salah", "-", "belum"})
@@ -98,6 +100,12 @@ def date_value(key: str, cell: Cell) -> dt.date | None:
         return clock.to_wita(cell).date() if cell.tzinfo else cell.date()
     if isinstance(cell, dt.date):
         return cell
+    if (
+        isinstance(cell, int | float)
+        and not isinstance(cell, bool)
+        and _SERIALS[0] < cell < _SERIALS[1]
+    ):
+        return EXCEL_EPOCH + dt.timedelta(days=int(cell))  # a date cell formatted as a number
     value = text(key, cell)
     if "T" in value or (" " in value and ":" in value):
         moment = datetime_value(key, value)

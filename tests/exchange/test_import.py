@@ -10,7 +10,7 @@ import pytest
 
 from fieldtui.domain.models import AuditAction, Officer, PaymentMethod, Role, Sex, VisitType
 from fieldtui.domain.nik import make_nik
-from fieldtui.exchange import import_signups
+from fieldtui.exchange import import_signups, import_values
 from fieldtui.exchange.columns import ExportKind
 from fieldtui.exchange.header_map import guess_kind, map_headers
 from fieldtui.exchange.import_report import write_rejected
@@ -347,6 +347,44 @@ def test_a_failing_write_rolls_back_its_chunk_only(
         "Peserta 1",
         "Peserta 2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("24-11-2026", dt.date(2026, 11, 24)),
+        ("24/11/2026", dt.date(2026, 11, 24)),
+        ("24.11.2026", dt.date(2026, 11, 24)),
+        ("2026-11-24", dt.date(2026, 11, 24)),
+        ("2026-11-24T19:05:00+08:00", dt.date(2026, 11, 24)),
+        (dt.datetime(2026, 11, 24, 0, 0), dt.date(2026, 11, 24)),
+        (46350, dt.date(2026, 11, 24)),  # an Excel serial
+        ("", None),
+    ],
+)
+def test_dates_as_spreadsheets_hold_them(cell: object, expected: dt.date | None) -> None:
+    assert import_values.date_value("birth_date", cell) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Rp1.500.000", 1_500_000),
+        ("1.500.000", 1_500_000),
+        ("1500000", 1_500_000),
+        ("1,5jt", 1_500_000),
+        (1500000.0, 1_500_000),
+        ("", None),
+    ],
+)
+def test_money_as_spreadsheets_hold_it(cell: object, expected: int | None) -> None:
+    assert import_values.money("income_rp", cell) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cell", ["31-02-2026", "besok", "2026/13/01", 1990])
+def test_dates_that_are_not(cell: object) -> None:
+    with pytest.raises(import_values.CellRefused):
+        import_values.date_value("birth_date", cell)  # type: ignore[arg-type]
 
 
 def test_headers_map_in_either_language_and_guess_the_kind() -> None:
