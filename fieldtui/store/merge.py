@@ -236,6 +236,8 @@ class MergeMixin(StoreBase):
                 self._backend.refresh()
                 plan = _Plan(self, bundle, actor_id="")
                 plan.work_out()
+                plan.summary.audit_added = plan.union(ix.AUDIT, write=False)
+                plan.summary.reviews_added = plan.union(ix.REVIEWS, write=False)
                 plan.summary.dry_run = True
                 return plan.summary
         actor = self._require(Permission.MERGE)
@@ -488,21 +490,23 @@ class _Plan:
                 known.add(str(row.get("id")))
                 rows_kept.append(dict(row))
         _insert_all(self.backend, CONFLICTS, rows_kept)
-        summary.audit_added = self._union(ix.AUDIT)
-        summary.reviews_added = self._union(ix.REVIEWS)
+        summary.audit_added = self.union(ix.AUDIT)
+        summary.reviews_added = self.union(ix.REVIEWS)
         for table, record_id, before, reason in self.flags:
             self._flag(table, record_id, before, reason)
         if summary.changed:
             self._note_run()
 
-    def _union(self, table: str) -> int:
+    def union(self, table: str, *, write: bool = True) -> int:
+        """Add their entries of ``table`` that this store lacks (by id); how many."""
         known = {d.get("id") for d in self.ours.get(table, {}).values()}
         new: list[Doc] = []
         for doc in self.bundle.tables.get(table, ()):
             if doc.get("id") not in known:
                 known.add(doc.get("id"))
-                new.append(self.rewrite(table, doc))
-        _insert_all(self.backend, table, new)
+                new.append(self.rewrite(table, doc) if write else doc)
+        if write:
+            _insert_all(self.backend, table, new)
         return len(new)
 
     def _flag(self, table: str, record_id: str, before: str, reason: str) -> None:

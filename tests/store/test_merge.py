@@ -306,6 +306,7 @@ def test_merge_needs_a_supervisor_and_dry_run_writes_nothing() -> None:
     before = copy.deepcopy(dict(target._backend.tables()))
     summary = merge(target, wayan, dry_run=True)
     assert summary.new == 1 and summary.dry_run
+    assert summary.audit_added == len(audit_ids(wayan)) > 0
     assert dict(target._backend.tables()) == before
 
 
