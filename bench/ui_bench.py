@@ -52,15 +52,16 @@ from fieldtui.exchange.people import person
 WITA = dt.timezone(dt.timedelta(hours=8))
 
 
-def build(path: Path, size: int) -> None:
-    """A store of ``size`` sign-ups written straight into the engine (no audit entries)."""
+def build(path: Path, size: int, *, seed: int | None = None) -> None:
+    """A store of ``size`` sign-ups written straight into the engine (no audit entries);
+    ``seed`` picks other people (two stores to merge)."""
     from fieldtui.store.codec import encode
     from fieldtui.store.engine import open_db
     from fieldtui.store.repository import Store
 
     with Store.open(path) as store:
         officer = store.create_officer(Officer(username="bench", name="Bench Officer"))
-    rng = random.Random(size)
+    rng = random.Random(size if seed is None else seed)
     villages = [v.code for v in villages_in_branch("KC-BALI-DENPASAR")]
     signups, visits = [], []
     for i in range(size):
