@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import datetime as dt
 import pstats
 import random
@@ -22,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fieldtui.domain.models import Officer, Sex
+from fieldtui.domain.ids import new_id
+from fieldtui.domain.models import Banjar, Officer, Sex, SignUp
 from fieldtui.domain.nik import make_nik
 from fieldtui.domain.regions import gazetteer
 from fieldtui.exchange.importer import import_file
@@ -87,6 +89,26 @@ def main() -> None:
                 )
                 if profiler is not None:
                     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            signups = store.list_signups(limit=args.rows).items
+            banjars = store.banjars()
+        _store_only(Path(tmp) / "plain.json", signups, banjars, args.chunk)
+
+
+def _store_only(path: Path, signups: list[SignUp], banjars: list[Banjar], chunk: int) -> None:
+    """The same records written with `Store.create_signup` alone: the store's share."""
+    with Store.open(path) as store:
+        officer = store.create_officer(Officer(username="wayan", name="Wayan Sudarma"))
+        with store.batch():
+            for banjar in banjars:
+                store.create_banjar(dataclasses.replace(banjar, created_by=officer.id))
+        fresh = [dataclasses.replace(s, id=new_id(), officer_id=officer.id) for s in signups]
+        start, cpu = time.perf_counter(), time.process_time()
+        for first in range(0, len(fresh), chunk):
+            with store.batch():
+                for signup in fresh[first : first + chunk]:
+                    store.create_signup(signup)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"store    {seconds:6.2f} s (CPU {cpu:.2f} s): create_signup alone, same records")
 
 
 if __name__ == "__main__":
