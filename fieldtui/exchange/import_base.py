@@ -22,6 +22,7 @@ from fieldtui.exchange.import_values import CellRefused
 from fieldtui.exchange.readers import Cell
 from fieldtui.i18n import t
 from fieldtui.store.errors import DuplicateNik, ValidationFailed
+from fieldtui.store.import_rows import create_imported_banjar
 from fieldtui.store.repository import Store
 
 T = TypeVar("T")
@@ -130,9 +131,10 @@ class Rows:
         """Add the banjar the row names (or, in a dry run, pretend to); its id."""
         banjar_id = f"dry-run:{desa}:{name}"
         if not self.context.dry_run:
-            store = self.context.store
-            banjar = Banjar(desa_code=desa, name=name, notes=self.reason(number))
-            banjar_id = store.create_banjar(banjar).id
+            banjar = Banjar(desa_code=desa, name=name)
+            banjar_id = create_imported_banjar(
+                self.context.store, banjar, reason=self.reason(number)
+            ).id
         self.banjars.add(desa, name, banjar_id)
         self.context.banjars_created.append((desa, name))
         return banjar_id

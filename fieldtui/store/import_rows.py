@@ -7,9 +7,17 @@ store's own validation inside the write); only the reason in the audit entry dif
 
 from __future__ import annotations
 
-from fieldtui.domain.models import AuditAction, AuditEntry, FieldChange, RecordKind, SignUp, Visit
+from fieldtui.domain.models import (
+    AuditAction,
+    AuditEntry,
+    Banjar,
+    FieldChange,
+    RecordKind,
+    SignUp,
+    Visit,
+)
 from fieldtui.domain.permissions import Permission
-from fieldtui.store.base import SIGNUP, VISIT, raise_issues
+from fieldtui.store.base import BANJAR, SIGNUP, VISIT, raise_issues, replace
 from fieldtui.store.codec import Json
 from fieldtui.store.repository import Store
 from fieldtui.store.signups import _tidy
@@ -26,6 +34,16 @@ def create_imported_visit(store: Store, visit: Visit, *, reason: str) -> Visit:
     return store._create(
         VISIT, visit, check=lambda: raise_issues(store.validate_visit(visit)), reason=reason
     )
+
+
+def create_imported_banjar(store: Store, banjar: Banjar, *, reason: str) -> Banjar:
+    """`Store.create_banjar` (a banjar a row names that its desa lacks), with ``reason``."""
+    if not banjar.created_by and store.actor is not None:
+        banjar = replace(banjar, created_by=store.actor.id)
+    with store._mutex, store._backend.transaction():
+        return store._create(
+            BANJAR, banjar, check=lambda: store._check_banjar(banjar), reason=reason
+        )
 
 
 def may_import(store: Store) -> None:

@@ -87,6 +87,7 @@ def test_an_indonesian_sheet_imports_with_the_forms_values(store: Store, tmp_pat
     assert signup.consent.given and signup.officer_id == store.actor.id  # type: ignore[union-attr]
     assert signup.banjar_id is not None
     assert store.get_banjar(signup.banjar_id).name == "Banjar Kaja"
+    assert store.history(signup.banjar_id)[0].reason == "Impor dari peserta.csv baris 2"
     created = store.history(signup.id)[0]
     assert created.action is AuditAction.CREATE
     assert created.reason == "Impor dari peserta.csv baris 2"
