@@ -342,6 +342,8 @@ class MergePlan:
                 known.add(doc.get("id"))
                 new.append(self.rewrite(table, doc) if write else doc)
         if write:
+            # Oldest first, as a record's history lists them (entries of several laptops mixed).
+            new.sort(key=lambda d: (str(d.get("at", "")), str(d.get("id", ""))))
             _insert_all(self.backend, table, new)
         return len(new)
 
