@@ -25,6 +25,7 @@ from textual.signal import Signal
 from fieldtui import __version__
 from fieldtui.domain import clock
 from fieldtui.domain.models import Officer, RecordKind, Visit
+from fieldtui.exchange.columns import ExportKind
 from fieldtui.i18n import t
 from fieldtui.screens.base import translate_bindings
 from fieldtui.screens.calculator import CalculatorScreen
@@ -79,6 +80,7 @@ class FieldApp(App[None]):
             for name, (key, label, _) in SCREENS.items()
         ),
         Binding("ctrl+u", "switch_user", "keys.switch_user", show=False),  # help and palette
+        Binding("ctrl+e", "export", "keys.export", show=False),  # help and palette
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
@@ -189,6 +191,13 @@ class FieldApp(App[None]):
         """Act as another user of this store (with that user's PIN)."""
         if not isinstance(self.screen, SwitchUserDialog):
             self.push_screen(SwitchUserDialog(), self._user_switched)
+
+    def action_export(self) -> None:
+        """Export sign-ups, visits or progress to a file (what the current screen shows)."""
+        from fieldtui.screens.export_dialog import KIND_OF_MODE, ExportDialog
+
+        if not isinstance(self.screen, ExportDialog):
+            self.push_screen(ExportDialog(KIND_OF_MODE.get(self.current_mode, ExportKind.SIGNUPS)))
 
     def _user_switched(self, officer: Officer | None) -> None:
         if officer is None:

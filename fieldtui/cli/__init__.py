@@ -84,9 +84,31 @@ Command = Callable[[argparse.Namespace], int]
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction[Parser]], None]]:
     # Each command module adds itself here (import inside, so `--help` stays fast).
-    from fieldtui.cli import check, demo, iuran, share
+    from fieldtui.cli import (
+        bundle,
+        check,
+        demo,
+        export,
+        import_cmd,
+        iuran,
+        merge,
+        report,
+        share,
+        users,
+    )
 
-    return [share.register, iuran.register, check.register, demo.register]
+    return [
+        share.register,
+        iuran.register,
+        check.register,
+        demo.register,
+        users.register,
+        import_cmd.register,
+        export.register,
+        report.register,
+        bundle.register,
+        merge.register,
+    ]
 
 
 def build_parser() -> Parser:
