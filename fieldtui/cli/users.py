@@ -79,8 +79,12 @@ def run(args: argparse.Namespace) -> int:
     path = resolve_db(args)
     command: str = args.users_command
     looking = command == "list"
-    if command != "add" and not path.exists():  # add may start a new store with its first user
-        return _fail(t("store.error.missing", path=str(path)))
+    if not path.exists():
+        # Only adding oneself may start a new store (its first user); nothing else creates one.
+        if command != "add":
+            return _fail(t("store.error.missing", path=str(path)))
+        if args.username != os_login_name():
+            return _fail(t("users.cli.first_is_you", login=os_login_name(), path=str(path)))
     opened = open_store(path, read_only=looking or bool(getattr(args, "read_only", False)))
     if isinstance(opened, str):
         return _fail(opened)

@@ -232,6 +232,7 @@ def test_the_first_user_of_a_new_store_is_whoever_adds_themself(
     args = ["users", "add", "--role", "supervisor", "--db", str(db_path)]
     assert main([*args, "someone", "--name", "Someone"]) == 1
     assert f"login '{ME}'" in capsys.readouterr().err
+    assert not db_path.exists()  # a refused add leaves no empty store behind
     assert main([*args, ME, "--name", "Ni Kadek Sari"]) == 0
     assert _users(db_path)[ME].role is Role.SUPERVISOR
     assert main([*args, "made", "--name", "Made"]) == 0  # then as that supervisor
