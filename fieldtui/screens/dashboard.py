@@ -95,6 +95,7 @@ class DashboardScreen(FieldScreen):
         self.stale_weeks = DEFAULT_STALE_WEEKS
         self._custom: Period | None = None
         self._cursor_to: str | None = None  # the row to put the cursor on after a move
+        self._reads = 0  # reads asked for: only the latest one is shown
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -154,11 +155,16 @@ class DashboardScreen(FieldScreen):
         self.load()
 
     def load(self) -> None:
-        """Read the figures again (in a worker; the table updates when they arrive)."""
-        self._read(self.code, self.selection.period, self.field_app.today())
+        """Read the figures again: at once when the store holds them ready (a save, a move in
+        the tree: a few milliseconds), else in a worker (the first read of a period)."""
+        self._reads += 1
+        code, period, today = self.code, self.selection.period, self.field_app.today()
+        if self.figures is not None and self.store.progress_ready(period):
+            self._show(self._figures(code, period, today), self._reads)
+        else:
+            self._read(code, period, today, self._reads)
 
-    @work(thread=True, exclusive=True, group="dashboard")
-    def _read(self, code: str, period: Period | None, today: dt.date) -> None:
+    def _figures(self, code: str, period: Period | None, today: dt.date) -> Figures:
         store = self.store
         day = as_of(period, today)
         total = store.progress_of(code, period=period, as_of=day)
@@ -167,11 +173,16 @@ class DashboardScreen(FieldScreen):
         flags = ""
         if user is not None and user.role is Role.OFFICER:
             flags = flag_banner(*flagged_counts(store, user.id))
-        self.app.call_from_thread(self._show, Figures(code, total, lines, day, flags))
+        return Figures(code, total, lines, day, flags)
 
-    def _show(self, figures: Figures) -> None:
-        if figures.code != self.code:
-            return  # the user moved on while this was read
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _read(self, code: str, period: Period | None, today: dt.date, read: int) -> None:
+        figures = self._figures(code, period, today)
+        self.app.call_from_thread(self._show, figures, read)
+
+    def _show(self, figures: Figures, read: int) -> None:
+        if read != self._reads or figures.code != self.code:
+            return  # newer figures were asked for (or shown) meanwhile
         keep = self._cursor_to or self.current_code
         self._cursor_to = None
         self.figures = figures

@@ -157,6 +157,12 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
         with self._mutex:
             return self._aggregates.lines(parent_code, period=period, as_of=as_of, weeks=weeks)
 
+    def progress_ready(self, period: Period | None = None) -> bool:
+        """True when `progress` for ``period`` is a quick read (its figures are built and kept
+        current), False when the first call will build them (at 100k, most of a second)."""
+        with self._mutex:
+            return self._aggregates.ready(period)
+
     def progress_of(
         self, code: str, *, period: Period | None = None, as_of: dt.date | None = None
     ) -> ProgressLine:

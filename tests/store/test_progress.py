@@ -218,3 +218,26 @@ def test_books_built_after_saves_read_the_saved_facts(store: Store, officer: Off
         assert _tree_of_store(store, period, as_of) == _recount(store, period, as_of)
     sesetan = store.progress_of(SESETAN, period=Period.year(2017), as_of=as_of)
     assert (sesetan.participants, sesetan.new_signups) == (4, 2)  # was (5, 2) before the saves
+
+
+def test_progress_ready_says_when_a_read_builds_nothing() -> None:
+    """`progress_ready` is True exactly when the books a read needs are held (the dashboard
+    then reads in the UI thread), and stays True as records change."""
+    from fieldtui.domain.models import Officer, Period
+    from tests.builders import make_signup
+
+    store = Store.memory()
+    officer = store.create_officer(Officer(username="w", name="W"))
+    store.create_signup(make_signup(officer.id, serial=1, registered_on=dt.date(2026, 3, 1)))
+    year = Period.year(2026)
+    assert not store.progress_ready(year) and not store.progress_ready(None)
+    store.progress(None, period=year)
+    assert store.progress_ready(year)  # the year's book, and the all-time one for "to date"
+    store.create_signup(make_signup(officer.id, serial=2, registered_on=dt.date(2026, 4, 1)))
+    assert store.progress_ready(year)
+    # A sign-up dated after the year: "to date" needs a book of its own, not built yet.
+    store.create_signup(make_signup(officer.id, serial=3, registered_on=dt.date(2027, 1, 5)))
+    assert not store.progress_ready(year)
+    assert store.progress_of("KC-BALI-DENPASAR", period=year).participants == 2
+    assert store.progress_ready(year)
+    assert not store.progress_ready(Period.year(2025))
