@@ -154,3 +154,17 @@ def test_english_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--lang", "en", "--db", str(target), "merge", str(out)]) == 0
     text = capsys.readouterr().out
     assert "New" in text and "Unchanged" in text and "Done" in text
+
+
+def test_merge_reads_another_store_directly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = laptop(tmp_path / "laptop.json", "wayan")
+    db = branch(tmp_path / "branch.json")
+    assert main(["--db", str(db), "merge", "--dry-run", str(other)]) == 0
+    assert "Uji coba" in capsys.readouterr().out
+    assert main(["--db", str(db), "merge", str(other)]) == 0
+    with Store.open(db, read_only=True) as store:
+        assert store.list_signups().total == 1
+    assert main(["--db", str(db), "merge", str(db)]) == 1
+    assert "penyimpanan ini sendiri" in capsys.readouterr().err
