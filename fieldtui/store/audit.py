@@ -94,8 +94,9 @@ class AuditMixin(StoreBase):
             raise ValidationFailed("repository.error.not_reviewable")
         if state in _NEEDS_COMMENT and not comment.strip():
             raise_issues([Issue("repository.issue.comment_required")])
-        actor = self._require(Permission.REVIEW)
+        self._require(Permission.REVIEW)
         with self._mutex, self._backend.transaction():
+            actor = self._require(Permission.REVIEW)  # after catching up with other processes
             doc_id, old_doc = self._raw(kind, record_id)
             decision = Review(
                 record_kind=record_kind,

@@ -128,6 +128,8 @@ class StoreBase:
         actor = self._actor
         if actor is None:
             raise PermissionDenied("repository.error.no_actor")
+        if not actor.active:  # switched off by a supervisor, maybe from another process
+            raise PermissionDenied("users.error.inactive", username=actor.username)
         if not can(actor.role, permission):
             raise PermissionDenied(f"repository.denied.{permission.value}")
         if (
@@ -173,10 +175,12 @@ class StoreBase:
 
         ``permission`` replaces the kind's own (the first user of a store creating themself).
         """
-        actor = self._require(permission or kind.permission, owner_id=_owner(record))
+        self._require(permission or kind.permission, owner_id=_owner(record))  # before work
         doc = encode(record)
         with self._mutex, self._backend.transaction():
-            # Inside the lock and after catching up: checks see every other process's saves.
+            # Inside the lock and after catching up: checks see every other process's saves,
+            # a supervisor's switching this user off among them.
+            actor = self._require(permission or kind.permission, owner_id=_owner(record))
             if record.id in self._index.table(kind.table).by_id:
                 raise ValidationFailed("repository.error.id_exists", id=record.id)
             if check is not None:

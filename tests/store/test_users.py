@@ -92,8 +92,14 @@ def test_two_supervisors_switching_each_other_off_at_once_leave_one(db_path: Pat
         kadek = first.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
         putu = first.create_officer(Officer(username="putu", name="Putu", role=Role.SUPERVISOR))
         with Store.open(db_path, actor_username="putu") as second:
-            # Kadek switches Putu off; Putu's app, still open, then tries the same on Kadek.
+            # Kadek switches Putu off; Putu's app, still open, then tries the same on Kadek:
+            # refused, Putu being switched off already (their app learns it as it catches up).
             first.update_officer(dataclasses.replace(putu, active=False))
+            with pytest.raises(PermissionDenied) as denied:
+                second.update_officer(dataclasses.replace(kadek, active=False))
+            assert denied.value.key == "users.error.inactive"
+            # Had Putu still been active, the last-supervisor rule would refuse it as well.
+            second._actor = dataclasses.replace(putu, active=True)
             with pytest.raises(ValidationFailed) as info:
                 second.update_officer(dataclasses.replace(kadek, active=False))
             assert info.value.key == "users.error.last_supervisor"
@@ -108,3 +114,20 @@ def test_an_officer_is_refused_as_an_officer_not_as_the_last_supervisor(store: S
     with pytest.raises(PermissionDenied) as info:
         store.update_officer(dataclasses.replace(boss, active=False))
     assert info.value.key == "repository.denied.manage_users"
+
+
+def test_a_user_switched_off_from_another_process_can_write_no_more(db_path: Path) -> None:
+    """An officer's app stays open while a supervisor (over SSH) deactivates them: their next
+    save is refused with a plain message, and nothing of it is stored."""
+    with Store.open(db_path) as branch:
+        branch.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
+        wayan = branch.create_officer(Officer(username="wayan", name="Wayan"))
+        with Store.open(db_path, actor_username="wayan") as laptop:
+            laptop.create_signup(make_signup(wayan.id, serial=1))
+            branch.use_actor("kadek")
+            branch.update_officer(dataclasses.replace(wayan, active=False), reason="pindah")
+            with pytest.raises(PermissionDenied) as info:
+                laptop.create_signup(make_signup(wayan.id, serial=2))
+            assert info.value.key == "users.error.inactive"
+            assert "dinonaktifkan" in info.value.message()
+        assert branch.list_signups().total == 1
