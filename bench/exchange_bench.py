@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import write_csv
 from ui_bench import build
 
-from fieldtui.domain.models import Officer, Role
+from fieldtui.domain.models import Officer
 from fieldtui.exchange.columns import ExportKind
 from fieldtui.exchange.export import ExportRequest, run_export
 from fieldtui.exchange.importer import import_file
@@ -124,15 +124,17 @@ def merges(folder: Path, size: int) -> None:
     for leftover in folder.glob(f"merge-target-{half}.fieldtui.json*"):
         if leftover.is_file():
             leftover.unlink()
-    fresh.write_bytes(ours.read_bytes())  # merge into a copy: the built store stays as built
-    fresh.chmod(0o600)
+    for suffix in ("", ".journal"):  # merge into a copy: the built store stays as built
+        source = ours.with_name(ours.name + suffix)
+        if source.exists():
+            copy = fresh.with_name(fresh.name + suffix)
+            copy.write_bytes(source.read_bytes())
+            copy.chmod(0o600)
     bundle_file = folder / f"merge-b-{half}.fieldtui-bundle"
     with Store.open(theirs, actor_username="bench") as store:
         (_, size_bytes), wall, cpu = timed(lambda: store.write_bundle(bundle_file))
     line(f"bundle {half:,} sign-ups (other laptop)", wall, cpu, None, f"{size_bytes / 1e6:.0f} MB")
-    with Store.open(fresh, actor_username="bench") as store:
-        store.create_officer(Officer(username="kepala", name="Kepala Cabang", role=Role.SUPERVISOR))
-        store.use_actor("kepala")
+    with Store.open(fresh, actor_username="kepala") as store:  # the branch's supervisor
         bundle, read_wall, read_cpu = timed(lambda: read_bundle(bundle_file))
         summary, wall, cpu = timed(lambda: store.merge_from(bundle))
         line(

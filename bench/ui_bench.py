@@ -41,6 +41,7 @@ from fieldtui.domain.models import (
     Officer,
     Participant,
     Payment,
+    Role,
     Sex,
     SignUp,
     Visit,
@@ -61,6 +62,9 @@ def build(path: Path, size: int, *, seed: int | None = None) -> None:
     from fieldtui.store.repository import Store
 
     with Store.open(path) as store:
+        # A supervisor first (the store's first user; merges need one), then the officer.
+        store.create_officer(Officer(username="kepala", name="Kepala Cabang", role=Role.SUPERVISOR))
+        store.use_actor("kepala")
         officer = store.create_officer(Officer(username="bench", name="Bench Officer"))
     rng = random.Random(size if seed is None else seed)
     villages = [v.code for v in villages_in_branch("KC-BALI-DENPASAR")]
