@@ -11,12 +11,13 @@ period's "to date" figures come from the all-time book when nothing is dated aft
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from fieldtui.domain import clock
@@ -46,6 +47,17 @@ class _SignUpFacts:
     deleted_at: object
     is_paid: bool
     paid_until: dt.date | None
+    nik: str = ""
+
+    @property
+    def person(self) -> str:
+        """Who this sign-up is about: the NIK (or, lacking one, the sign-up itself)."""
+        return self.nik or "#" + self.id
+
+    @property
+    def order(self) -> tuple[dt.date, str]:
+        """Among sign-ups of one person, the one registered first counts."""
+        return (self.registered_on, self.id)
 
     @classmethod
     def of(cls, doc: Mapping[str, Any]) -> _SignUpFacts:
@@ -90,6 +102,7 @@ class _SignUpFacts:
                     deleted_at,
                     paid_until is not None,  # at least one payment
                     paid_until,
+                    (doc.get("participant") or {}).get("nik") or "",
                 )
             )
         return out
@@ -128,6 +141,9 @@ class _Facts:
     # No live sign-up is registered, and no live visit made, after this day. A deletion leaves
     # it as it was: too late a day only costs the to-date shortcut (`Aggregates._to_date`).
     latest: dt.date
+    # Live sign-ups by person (NIK), first registration first. The same person registered twice
+    # (two officers' laptops, found at a merge and flagged for review) counts once.
+    people: dict[str, list[_SignUpFacts]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> _Facts:
@@ -141,7 +157,38 @@ class _Facts:
                 visits[visit.id] = visit
         days = [facts.registered_on for facts in signups.values()]
         days += [visit.day for visit in visits.values()]
-        return cls(signups, visits, max(days, default=dt.date.min))
+        out = cls(signups, visits, max(days, default=dt.date.min))
+        for facts in signups.values():
+            out.people.setdefault(facts.person, []).append(facts)
+        for group in out.people.values():
+            if len(group) > 1:
+                group.sort(key=_order_of)
+        return out
+
+    def counted(self) -> list[_SignUpFacts]:
+        """The sign-ups the books count: one per person (their first registration)."""
+        return [group[0] for group in self.people.values()]
+
+    def head(self, person: str) -> _SignUpFacts | None:
+        """The sign-up counted for ``person``, if any."""
+        group = self.people.get(person)
+        return group[0] if group else None
+
+    def forget_signup(self, signup_id: str) -> None:
+        """Drop a sign-up's facts (deleted, or about to be replaced)."""
+        facts = self.signups.pop(signup_id, None)
+        if facts is None:
+            return
+        group = self.people.get(facts.person, [])
+        group[:] = [f for f in group if f.id != signup_id]
+        if not group:
+            self.people.pop(facts.person, None)
+
+    def keep_signup(self, facts: _SignUpFacts) -> None:
+        """Hold a live sign-up's facts, in its person's order."""
+        self.signups[facts.id] = facts
+        group = self.people.setdefault(facts.person, [])
+        bisect.insort(group, facts, key=_order_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +345,7 @@ class Aggregates:
         tables = self._tables()
         for doc in tables.get(ix.BANJARS, {}).values():
             book.apply_banjar(None, decode(Banjar, doc))
-        book.add_many(cast(Iterable[SignUp], facts.signups.values()))
+        book.add_many(cast(Iterable[SignUp], facts.counted()))
         book.add_visits(cast(Iterable[Visit], facts.visits.values()))
         for doc in tables.get(ix.TARGETS, {}).values():
             if doc.get("deleted_at") is None:
@@ -318,10 +365,7 @@ class Aggregates:
             return
         gone = _Gone(old.id, old.desa_code) if old is not None else None
         if table == ix.SIGNUPS:
-            signup = _SignUpFacts.of(doc) if doc else None
-            self._note(table, old, signup)
-            for book in self._books.values():
-                book.apply_signup(cast(SignUp, gone), cast(SignUp, signup))
+            self._signup_changed(old, _SignUpFacts.of(doc) if doc else None)
         elif table == ix.VISITS:
             visit = _VisitFacts.of(doc) if doc else None
             self._note(table, old, visit)
@@ -335,6 +379,31 @@ class Aggregates:
             banjar = decode(Banjar, doc) if doc and self._books else None
             for book in self._books.values():
                 book.apply_banjar(cast(Banjar, gone), banjar)
+
+    def _signup_changed(self, old: Row | None, new: _SignUpFacts | None) -> None:
+        """Move the books from the people's counted sign-ups before to those after a change."""
+        facts = self._facts
+        if facts is None:  # no facts read, so no book built either
+            return
+        people: set[str] = set()
+        before = facts.signups.get(old.id) if old is not None else None
+        if before is not None:
+            people.add(before.person)
+        if new is not None and new.deleted_at is None:
+            people.add(new.person)
+        heads = {person: facts.head(person) for person in people}
+        if old is not None:
+            facts.forget_signup(old.id)
+        if new is not None and new.deleted_at is None:
+            facts.keep_signup(new)
+            facts.latest = max(facts.latest, new.registered_on)
+        for person, was in heads.items():
+            now = facts.head(person)
+            if now is was:
+                continue  # a second registration of someone counted already: no change
+            gone = _Gone(was.id, was.desa_code) if was is not None else None
+            for book in self._books.values():
+                book.apply_signup(cast(SignUp, gone), cast(SignUp, now))
 
     def _note(self, table: str, old: Row | None, new: _SignUpFacts | _VisitFacts | None) -> None:
         """Keep the facts of a changed sign-up or visit (and the latest day) current."""
@@ -351,3 +420,7 @@ class Aggregates:
 
 
 _HANDLED = frozenset({ix.SIGNUPS, ix.VISITS, ix.TARGETS, ix.BANJARS})
+
+
+def _order_of(facts: _SignUpFacts) -> tuple[dt.date, str]:
+    return facts.order

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import gzip
 import json
 import stat
@@ -17,6 +18,7 @@ from fieldtui.domain.models import (
     Banjar,
     Officer,
     Participant,
+    Period,
     RecordKind,
     ReviewState,
     Role,
@@ -288,7 +290,8 @@ def test_same_nik_from_two_officers_is_kept_and_flagged() -> None:
         assert (
             comment == f"Kemungkinan duplikat: NIK sama dengan {first.id} (petugas I Wayan Sudarma)"
         )
-        assert target.progress_of(SESETAN).participants == 2  # both kept
+        assert target.list_signups().total == 2  # both kept...
+        assert target.progress_of(SESETAN).participants == 1  # ...the person counted once
         found = target.find_by_nik(first.participant.nik)
         assert found is not None and found.id in {first.id, second.id}
         assert not merge(target, wayan).changed and not merge(target, kadek).changed
@@ -365,3 +368,39 @@ def test_users_arrive_as_officers_and_are_never_changed_by_a_merge() -> None:
     copy_of_branch.update_officer(dataclasses.replace(wayan_here, name="Wayan Baru"))
     assert not merge(target, copy_of_branch).changed
     assert target.get_officer(wayan_here.id).name == "I Wayan Sudarma"
+
+
+def test_a_person_registered_twice_counts_once_whichever_registration_stays() -> None:
+    """Progress counts people: of two sign-ups with one NIK (met at a merge) the first
+    registration counts; deleting it lets the other count; the figures kept change by change
+    equal figures built afresh at every step."""
+    wayan, kadek = laptop("wayan", "I Wayan Sudarma"), laptop("kadek", "Ni Kadek Ayu")
+    assert wayan.actor is not None and kadek.actor is not None
+    first = wayan.create_signup(make_signup(wayan.actor.id, registered_on=dt.date(2026, 11, 2)))
+    second = kadek.create_signup(
+        make_signup(kadek.actor.id, name="Ni Made Ayu Lestari", registered_on=dt.date(2026, 11, 9))
+    )
+    other = kadek.create_signup(make_signup(kadek.actor.id, serial=7))
+    target = branch()
+    year = Period.year(2026)
+    target.progress(None, period=year)  # books held before the merge: kept current through it
+    merge(target, wayan)
+    merge(target, kadek)
+
+    def counted() -> int:
+        kept = target.progress_of(SESETAN, period=year).participants
+        fresh = Store(target._backend).progress_of(SESETAN, period=year).participants
+        assert kept == fresh  # incremental books agree with books built from scratch
+        return kept
+
+    assert counted() == 2  # the person (once) and the other participant
+    with acting_as(target, "wayan"):
+        target.delete_signup(first.id, "didaftar ulang oleh petugas lain")
+    assert counted() == 2  # the second registration counts now
+    with acting_as(target, "kadek"):
+        target.delete_signup(second.id, "ganda")
+    assert counted() == 1
+    with acting_as(target, "wayan"):
+        target.restore_signup(first.id, "keliru hapus")
+    assert counted() == 2
+    assert target.get_signup(other.id).deleted_at is None
