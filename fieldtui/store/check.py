@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fieldtui.domain.issues import Issue
-from fieldtui.domain.models import AuditEntry, Banjar, Officer, Review, SignUp, Target, Visit
+from fieldtui.domain.models import (
+    AuditEntry,
+    Banjar,
+    Officer,
+    Review,
+    ReviewState,
+    SignUp,
+    Target,
+    Visit,
+)
 from fieldtui.domain.nik import mask_nik
 from fieldtui.domain.regions import gazetteer
 from fieldtui.store import indexes as ix
@@ -176,5 +185,14 @@ def _check_duplicates(records: Records, report: CheckReport) -> None:
     counts = Counter(s.participant.nik for s in live)
     for nik, n in sorted(counts.items()):
         if n > 1:
-            ids = ", ".join(sorted(s.id for s in live if s.participant.nik == nik))
-            report.add("error", "check.duplicate_nik", nik=mask_nik(nik), count=n, ids=ids)
+            same = [s for s in live if s.participant.nik == nik]
+            ids = ", ".join(sorted(s.id for s in same))
+            if any(s.review_state in _UNDER_REVIEW for s in same):
+                # Met at a merge and flagged for a supervisor (counted once meanwhile): known,
+                # waiting for a decision, not damage.
+                report.add("warning", "check.duplicate_nik_flagged", nik=mask_nik(nik), ids=ids)
+            else:
+                report.add("error", "check.duplicate_nik", nik=mask_nik(nik), count=n, ids=ids)
+
+
+_UNDER_REVIEW = frozenset({ReviewState.HAS_ISSUES, ReviewState.REJECTED})

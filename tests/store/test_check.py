@@ -77,6 +77,23 @@ def test_duplicate_live_niks(db_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "2 kali" in out
 
 
+def test_duplicate_niks_flagged_for_review_are_a_warning(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A merge keeps both registrations of one person and flags one for a supervisor: known
+    and waiting for a decision, so `check` warns (exit 0) instead of reporting damage."""
+    from fieldtui.domain.models import ReviewState
+
+    wayan = _good_store(db_path)
+    again = dataclasses.replace(
+        make_signup(wayan.id, name="Again"), review_state=ReviewState.HAS_ISSUES
+    )
+    _insert_raw(db_path, ix.SIGNUPS, encode(again))
+    assert main(["--db", str(db_path), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "dihitung sekali" in out and "5171********0001" in out
+
+
 def test_broken_references_and_documents(db_path: Path) -> None:
     wayan = _good_store(db_path)
     orphan = make_signup("01NOBODY", serial=2, banjar_id="01NOBANJAR", visit_id="01NOVISIT")
