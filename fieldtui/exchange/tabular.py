@@ -15,16 +15,26 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
+from types import NoneType
 from typing import IO, Any, Protocol
 
 from fieldtui.exchange.columns import CellType, Column
 
 FORMULA_STARTS = "=+-@\t\r"  # a cell starting with one of these may run as a formula
+_FORMULA = frozenset(FORMULA_STARTS)
+_FIRST = itemgetter(0)
+_AS_IS = frozenset({int, str, NoneType})  # what the csv module writes as it should be
+_FIXES: dict[CellType, Callable[[Any], Any]] = {  # how the rest is written
+    CellType.BOOL: lambda v: 1 if v else 0,
+    CellType.PERCENT: lambda v: f"{v:.4f}",
+    CellType.DATE: lambda v: v if isinstance(v, str) else v.isoformat(),
+    CellType.DATETIME: lambda v: v if isinstance(v, str) else v.isoformat(),
+}
 PRIVATE_MODE = 0o600
 
 
@@ -126,7 +136,9 @@ class CsvWriter:
     ) -> None:
         if stream is None:
             assert path is not None
-            stream = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            # UTF-8 with a BOM written by hand: the utf-8-sig codec encodes in Python, slowly.
+            stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            stream.write("\ufeff")
             self._owned = True
         else:
             self._owned = False
@@ -134,35 +146,38 @@ class CsvWriter:
         self._csv = csv.writer(self._file)
         # Only these need changing: the csv module writes None as "", ints, and dates as ISO.
         self._texts = [i for i, c in enumerate(columns) if c.type is CellType.TEXT]
-        self._bools = [i for i, c in enumerate(columns) if c.type is CellType.BOOL]
-        self._ratios = [i for i, c in enumerate(columns) if c.type is CellType.PERCENT]
-        self._moments = [i for i, c in enumerate(columns) if c.type is CellType.DATETIME]
+        self._others = [i for i, c in enumerate(columns) if c.type in _FIXES]
+        self._kinds = [c.type for c in columns]
         self._csv.writerow([neutralise(h) for h in headers])
 
     def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Write rows of values in column order."""
-        texts, bools, ratios, moments = self._texts, self._bools, self._ratios, self._moments
-        out: list[list[Any]] = []
-        for row in rows:
-            cells = list(row)
-            for i in texts:
-                value = cells[i]
-                if value and value[0] in FORMULA_STARTS:
-                    cells[i] = "'" + value
-            for i in bools:
-                value = cells[i]
-                if value is not None:
-                    cells[i] = 1 if value else 0
-            for i in ratios:
-                value = cells[i]
-                if value is not None:
-                    cells[i] = f"{value:.4f}"
-            for i in moments:
-                value = cells[i]
-                if isinstance(value, dt.datetime):
-                    cells[i] = value.isoformat()
-            out.append(cells)
-        self._csv.writerows(out)
+        """Write rows of values in column order.
+
+        Columns are checked a batch at a time with C-level scans (the first characters of a
+        text column, the types of the others): usually no text starts like a formula and
+        yes/no, dates and numbers are already as written, so the rows go to the csv module as
+        they are; otherwise only the columns that need it are changed.
+        """
+        texts = [
+            i
+            for i in self._texts
+            if not _FORMULA.isdisjoint(map(_FIRST, filter(None, map(itemgetter(i), rows))))
+        ]
+        others = [
+            i for i in self._others if not _AS_IS.issuperset(map(type, map(itemgetter(i), rows)))
+        ]
+        if not texts and not others:
+            self._csv.writerows(rows)
+            return
+        # Fix the columns that need it, whole: transposing in and out is C-level work.
+        cells: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        starts = FORMULA_STARTS
+        for i in texts:
+            cells[i] = [("'" + v) if v and v[0] in starts else v for v in cells[i]]
+        for i in others:
+            fix = _FIXES[self._kinds[i]]
+            cells[i] = [v if v is None else fix(v) for v in cells[i]]
+        self._csv.writerows(zip(*cells, strict=True))
 
     @classmethod
     def to_stream(
