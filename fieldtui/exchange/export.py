@@ -27,7 +27,7 @@ from fieldtui.domain.progress_rows import Level
 from fieldtui.domain.regions import gazetteer
 from fieldtui.exchange.columns import CellType, Column, ExportKind, columns, headers
 from fieldtui.exchange.report import build_report, progress_cells
-from fieldtui.exchange.tabular import FileFormat, open_writer, private_file
+from fieldtui.exchange.tabular import FileFormat, TableWriter, open_writer, private_file
 from fieldtui.i18n import t
 from fieldtui.store.errors import PermissionDenied, StoreReadOnly
 from fieldtui.store.export_rows import RecordStream, signup_records, visit_records
@@ -149,7 +149,7 @@ def run_export(
 
 
 def _write_progress(
-    store: Store, request: ExportRequest, writer: Any, progress: Progress | None
+    store: Store, request: ExportRequest, writer: TableWriter, progress: Progress | None
 ) -> int:
     report = build_report(
         store,
@@ -168,7 +168,7 @@ def _write_progress(
 def _write_records(
     store: Store,
     request: ExportRequest,
-    writer: Any,
+    writer: TableWriter,
     cols: Sequence[Column],
     progress: Progress | None,
 ) -> int:
