@@ -155,3 +155,13 @@ def test_small_store_by_banjar() -> None:
     data = report_json(report)
     assert data["region_code"] == SESETAN and data["total"]["pct_of_target"] == 0.75
     assert data["period"]["key"] == "2026-11"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("command", ["report", "export"])
+def test_help(command: str, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every help text goes through argparse's %-formatting: a bare % would crash it."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", lang, command, "--help"])
+    assert exit_.value.code == 0
+    assert "--period" in capsys.readouterr().out
