@@ -13,7 +13,7 @@ import importlib
 import io
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -83,6 +83,7 @@ class RecordDetailScreen(FieldPage[None]):
             yield Static("", id="detail-title", markup=False)
             yield Static("", id="detail-deleted", markup=False)
             yield Static("", id="detail-privacy", markup=False)
+            yield Static("", id="detail-conflicts")
             yield Static("", id="detail-fields")
             yield Static(t("detail.history"), id="detail-history-title")
             yield Static("", id="detail-history")
@@ -133,6 +134,7 @@ class RecordDetailScreen(FieldPage[None]):
         self._put("#detail-privacy", view.privacy)
         self.query_one("#detail-privacy").set_class(view.revealed, "-revealed")
         found = view.record is not None
+        self._put("#detail-conflicts", conflicts_text(view.conflicts) if found else "")
         self._put("#detail-fields", fields_table(view.rows) if found else "")
         self._put("#detail-history", history_group(view.lines) if found else "")
         self.query_one("#detail-history-title").display = found
@@ -257,6 +259,9 @@ class View:
     rows: list[Row]
     lines: list[HistoryLine]
     revealed: bool
+    # Other versions a merge kept aside (edited on two laptops): per version, the fields whose
+    # value differs from what is shown, as (label, shown value, that version's value).
+    conflicts: list[list[tuple[str, str, str]]] = field(default_factory=list)
 
 
 def store_names(store: Store) -> Names:
@@ -300,16 +305,52 @@ def read_view(
         title = t("detail.not_found", id=record_id)
         return View(None, title, exc.message(), "", [], [], revealed=False)
     names = store_names(store)
+
+    def rows_of(shown: SignUp | Visit) -> list[Row]:
+        if isinstance(shown, SignUp):
+            return signup_rows(shown, names, revealed=revealed, today=today)
+        return visit_rows(shown, names)
+
     if isinstance(record, SignUp):
         title = t("detail.title_signup", name=record.participant.name)
-        rows = signup_rows(record, names, revealed=revealed, today=today)
         privacy = t("detail.revealed") if revealed else t("detail.masked")
     else:
-        title, rows, privacy, revealed = visit_title(record), visit_rows(record, names), "", False
+        title, privacy, revealed = visit_title(record), "", False
+    rows = rows_of(record)
+    conflicts: list[list[tuple[str, str, str]]] = []
+    for version in store.open_conflicts(record_id):
+        if isinstance(version.record, type(record)):
+            # The review state is the merge's own flag, not one of the laptops' edits.
+            same = {t("detail.field.review"): ""}
+            other = dict(rows_of(replace(version.record, review_state=record.review_state)))
+            differ = [
+                (label, value, other[label])
+                for label, value in rows
+                if other.get(label, value) != value and label not in same
+            ]
+            if differ:
+                conflicts.append(differ)
     banner = ""
     if record.deleted_at is not None:
         title = t("detail.title_deleted", title=title)
         when = fmt_datetime(record.deleted_at)
         banner = t("detail.deleted", when=when, reason=record.deleted_reason)
     lines = history_lines(entries, names, revealed=revealed)
-    return View(record, title, banner, privacy, rows, lines, revealed)
+    return View(record, title, banner, privacy, rows, lines, revealed, conflicts)
+
+
+def conflicts_text(conflicts: list[list[tuple[str, str, str]]]) -> RenderableType:
+    """'Edited on two laptops' and, per other version, its differing values ('' when none)."""
+    if not conflicts:
+        return ""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_row(Text(""), Text(t("detail.conflict_here")), Text(t("detail.conflict_other")))
+    for number, differ in enumerate(conflicts, start=1):
+        if len(conflicts) > 1:
+            table.add_row(Text(t("detail.conflict_version", number=number)), Text(""), Text(""))
+        for label, shown, other in differ:
+            table.add_row(Text(label), Text(shown), Text(other))
+    return Group(Text(t("detail.conflict_title"), style="bold"), table)

@@ -407,3 +407,25 @@ def test_detail_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
+
+
+async def test_a_merge_conflict_is_shown_with_the_other_laptops_values() -> None:
+    """Edited on two laptops and merged at the branch: the supervisor opening the record sees
+    which values the other laptop had, beside the ones kept."""
+    from tests.store.test_merge import _two_edits, merge
+
+    target, a, b, signup_id = _two_edits()
+    merge(target, a)
+    merge(target, b)
+    app = make_app(target, poll_seconds=0, fixed_today=dt.date(2026, 11, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, RecordKind.SIGNUP, signup_id)
+        text = screen.shown_text(width=100)
+        # Whichever laptop's version was kept, the other one's values stand beside it.
+        assert "Konflik penggabungan" in text and "Versi laptop lain" in text
+        conflict = text.split("Konflik penggabungan")[1].split("NIK ")[0]
+        phone = next(line for line in conflict.splitlines() if line.startswith("Nomor HP"))
+        assert "+62812*****890" in phone  # one laptop's phone, masked like every phone here
+        income = next(line for line in conflict.splitlines() if line.startswith("Penghasilan"))
+        assert "Rp2.000.000" in income and "Rp1.500.000" in income
+        assert "Status tinjauan" not in conflict  # the merge's own flag is not a difference
