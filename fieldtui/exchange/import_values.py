@@ -25,7 +25,9 @@ from fieldtui.i18n import LANGUAGES, t_in
 
 E = TypeVar("E", bound=StrEnum)
 
-_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
+# 24-11-2026, 24/11/2026, 24.11.2026 (day first, as written in Indonesia); 2026-11-24, 2026/11/24
+_DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})([-/.])(?P<m>\d{1,2})\2(?P<y>\d{4})$")
+_YEAR_FIRST = re.compile(r"^(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (1900 system)
 _SERIALS = (10_000, 80_000)  # 1927 .. 2119: a bare year (1990) is not a serial
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
@@ -110,11 +112,12 @@ def date_value(key: str, cell: Cell) -> dt.date | None:
     if "T" in value or (" " in value and ":" in value):
         moment = datetime_value(key, value)
         return moment.date() if moment is not None else None
-    for pattern in _DATE_FORMATS:
+    match = _DAY_FIRST.match(value) or _YEAR_FIRST.match(value)
+    if match is not None:
         try:
-            return dt.datetime.strptime(value, pattern).date()
+            return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            continue
+            pass  # 31-02-1990
     raise refuse(key, "import.reason.bad_date", value=value)
 
 
