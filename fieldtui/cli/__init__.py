@@ -24,8 +24,39 @@ class UsageError(Exception):
     """A problem with what the user typed: reported in one line, exit code 2."""
 
 
+# argparse's own messages (it looks each up through its module's `_` when it needs it), in the
+# user's language; the placeholders stay argparse's, so the texts keep them as they are.
+_ARGPARSE_TEXTS = {
+    "usage: ": "cli.argparse.usage",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at most one argument": "cli.argparse.expected_at_most_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "not allowed with argument %s": "cli.argparse.not_allowed_with",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "ignored explicit argument %r": "cli.argparse.ignored_explicit",
+    "positional arguments": "cli.section.positional",
+    "options": "cli.section.options",
+    "show this help message and exit": "cli.help_help",
+}
+
+
+def _argparse_text(message: str) -> str:
+    key = _ARGPARSE_TEXTS.get(message)
+    return t(key) if key is not None else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]
+
+
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are translated one-liners with exit code 2."""
+    """An ArgumentParser whose errors are translated one-liners with exit code 2 (argparse's
+    own words are translated through `_argparse_text`)."""
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(

@@ -53,3 +53,19 @@ def test_python_dash_m_runs() -> None:
         [sys.executable, "-m", "fieldtui", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == f"fieldtui {__version__}"
+
+
+def test_argparse_own_words_are_translated(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not only our help texts: argparse's headings and its errors speak the language too."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("pemakaian: fieldtui") and "\npilihan:\n" in out
+    assert "tampilkan bantuan ini" in out and "show this help" not in out
+    with pytest.raises(SystemExit) as info:
+        main(["export"])
+    assert info.value.code == 2
+    assert "argumen berikut wajib diisi: kind" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "export", "xx"])
+    assert "invalid choice: 'xx'" in capsys.readouterr().err
