@@ -114,6 +114,16 @@ REQUIRED: dict[ExportKind, tuple[tuple[str, ...], ...]] = {
 }
 
 
+# Either column of a pair can hold the value (see REQUIRED): a problem with one is shown
+# against the other when the file has only that one.
+_STAND_INS = {
+    "desa": "desa_code",
+    "desa_code": "desa",
+    "occupation": "occupation_code",
+    "occupation_code": "occupation",
+}
+
+
 @dataclass(frozen=True)
 class HeaderMap:
     """Column key -> index in the row, the header as written, and what was left unused."""
@@ -125,9 +135,13 @@ class HeaderMap:
     duplicates: list[str] = field(default_factory=list)
 
     def header(self, key: str) -> str:
-        """The header as written in the file for ``key`` (the key itself when absent)."""
-        position = self.index.get(key)
-        return self.headers[position] if position is not None else key
+        """The header as written in the file for ``key`` (or for the column standing in for it:
+        a village code for the village name...); the key itself when there is none."""
+        for name in (key, _STAND_INS.get(key, key)):
+            position = self.index.get(name)
+            if position is not None:
+                return self.headers[position]
+        return key
 
     def missing(self) -> list[tuple[str, ...]]:
         """The required column groups of which the file has none."""

@@ -277,8 +277,18 @@ def test_ambiguous_desa_names_list_the_candidates(store: Store, tmp_path: Path) 
 
 def test_desa_by_code_and_occupation_by_code(store: Store, tmp_path: Path) -> None:
     header = "NIK;Nama;Kode pekerjaan;Kode desa;Penghasilan;Persetujuan"
-    path = write(tmp_path, f"{header}\n{nik(1)};A;pkl;5171011003;1000000;1\n")
-    assert run(store, path).imported == 1
+    path = write(
+        tmp_path,
+        f"{header}\n{nik(1)};A;pkl;5171011003;1000000;1\n{nik(2)};B;petani;;1000000;1\n",
+    )
+    report = run(store, path)
+    assert report.imported == 1
+    assert reasons(report) == {
+        3: [
+            ("Kode pekerjaan", 'pekerjaan "petani" tidak dikenal'),
+            ("Kode desa", "desa/kelurahan kosong"),
+        ]
+    }
     signup = store.find_by_nik(nik(1))
     assert signup is not None
     assert (signup.desa_code, signup.participant.occupation_code) == (SESETAN, "pkl")
