@@ -28,6 +28,7 @@ from fieldtui.exchange import readers
 from fieldtui.exchange.columns import ExportKind
 from fieldtui.exchange.importer import ImportReport, import_file
 from fieldtui.exchange.readers import FileRefused
+from fieldtui.i18n import Lang, set_language, t_in
 from fieldtui.store.repository import Store
 from tests.builders import SESETAN, acting_as, make_signup, make_visit
 
@@ -385,9 +386,9 @@ def _comparable(signup: SignUp) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize(("fmt", "lang"), [("csv", "id"), ("xlsx", "id"), ("csv", "en")])
 def test_an_unmasked_export_imports_back_as_the_same_records(
-    store: Store, tmp_path: Path, fmt: str
+    store: Store, tmp_path: Path, fmt: str, lang: Lang
 ) -> None:
     from fieldtui.exchange.export import ExportRequest, run_export
     from fieldtui.exchange.tabular import FileFormat
@@ -395,9 +396,20 @@ def test_an_unmasked_export_imports_back_as_the_same_records(
     _registered(store)
     signups_file = tmp_path / f"pendaftaran.{fmt}"
     visits_file = tmp_path / f"kunjungan.{fmt}"
-    with acting_as(store, "sri"):
-        for kind, path in ((ExportKind.SIGNUPS, signups_file), (ExportKind.VISITS, visits_file)):
-            run_export(store, ExportRequest(kind=kind, fmt=FileFormat(fmt), path=path, unmask=True))
+    set_language(lang)  # the headers in English; the import runs in Indonesian
+    try:
+        with acting_as(store, "sri"):
+            for kind, path in (
+                (ExportKind.SIGNUPS, signups_file),
+                (ExportKind.VISITS, visits_file),
+            ):
+                request = ExportRequest(kind=kind, fmt=FileFormat(fmt), path=path, unmask=True)
+                run_export(store, request)
+    finally:
+        set_language("id")
+    if fmt == "csv":
+        header = signups_file.read_text(encoding="utf-8-sig").splitlines()[0]
+        assert t_in(lang, "export.column.birth_date") in header
 
     fresh = Store.memory()
     fresh.create_officer(Officer(username="sri", name="Sri Wahyuni", role=Role.SUPERVISOR))
