@@ -48,11 +48,29 @@ def _refuse(code: str, **fields: object) -> PhoneResult:
     return PhoneResult(None, Issue(code, fields))
 
 
+_KNOWN: dict[str, PhoneResult] = {}  # checked numbers (a save checks a phone twice, an import
+_KNOWN_AT_MOST = 4096  # thousands): phonenumbers' parse is the costly part
+
+
 def parse_phone(text: str) -> PhoneResult:
     """Check a typed mobile number: "0812 3456 789", "628123456789", "+62 812-3456-789"...
 
-    An empty field is fine (the phone is optional): ``PhoneResult(None)``.
+    An empty field is fine (the phone is optional): ``PhoneResult(None)``. Answers are kept
+    (they depend on the text alone), under the text typed and under the E.164 form found.
     """
+    known = _KNOWN.get(text)
+    if known is not None:
+        return known
+    result = _parse_phone(text)
+    if len(_KNOWN) >= _KNOWN_AT_MOST:
+        _KNOWN.clear()
+    _KNOWN[text] = result
+    if result.e164 is not None:
+        _KNOWN[result.e164] = result
+    return result
+
+
+def _parse_phone(text: str) -> PhoneResult:
     typed = text.strip()
     if not typed:
         return PhoneResult(None)

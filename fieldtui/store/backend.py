@@ -19,6 +19,7 @@ from tinydb.storages import MemoryStorage
 
 from fieldtui.store.engine import Change, open_db
 from fieldtui.store.errors import StoreReadOnly
+from fieldtui.store.journal import clone
 
 Doc = dict[str, Any]
 Listener = Callable[[list[Change]], None]
@@ -190,8 +191,16 @@ class EngineBackend:
         return self.tables().get(table, {}).get(str(doc_id))
 
     def insert(self, table: str, doc: Doc) -> int:
-        """Insert inside the current transaction."""
-        doc_id: int = self.db.table(table).insert(doc)
+        """Insert inside the current transaction.
+
+        Straight into the engine (an id from the refreshed state, then the document, both
+        undone if the transaction fails) rather than through TinyDB's Table.insert, whose
+        nested transactions and view cost five times as much: an import saves thousands.
+        """
+        storage = self.storage
+        with storage.transaction():
+            doc_id = storage.allocate_id(table)
+            storage.apply_view(table, False, {str(doc_id): clone(doc)})
         return doc_id
 
     def replace(self, table: str, doc_id: int, doc: Doc) -> None:
