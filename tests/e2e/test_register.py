@@ -51,8 +51,10 @@ def test_register_a_participant_in_a_real_terminal(
     term.wait_for("perempuan, lahir 7 Agustus 1990")
     _keys(term, "Tab")
     _type(term, "Ni Made Ayu Lestari")
+    term.wait_for("Ni Made Ayu Lestari")  # as a person looks before moving on
     _keys(term, "Tab", "Tab", "Tab")  # birth date and sex come from the NIK
     _type(term, "0812-3456-7890")
+    term.wait_for("0812-3456-7890")
     _keys(term, "Tab")
     _type(term, "pedagang pasar")
     _keys(term, "Enter", "Tab", "Tab")  # the occupation, then past the category
