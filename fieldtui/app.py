@@ -82,6 +82,12 @@ class FieldApp(App[None]):
         Binding("ctrl+u", "switch_user", "keys.switch_user", show=False),  # help and palette
         Binding("ctrl+e", "export", "keys.export", show=False),  # help and palette
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
+        # Priority, so a Tab moves the focus before the keys that follow it are handed out:
+        # Textual forwards each key to the focused widget first and acts on a screen's Tab
+        # binding only as it bubbles back, so in a burst (a slow SSH link, a fast typist) the
+        # text typed after a Tab landed in the field being left.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(

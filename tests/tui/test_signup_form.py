@@ -402,3 +402,24 @@ def test_snapshot_form_empty(snap_compare: Any, app: FieldApp) -> None:
 
 def test_snapshot_form_filled(snap_compare: Any, app: FieldApp) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=_open_filled)
+
+
+async def test_keys_arriving_in_a_burst_land_in_the_field_tabbed_to(app: FieldApp) -> None:
+    """Over a slow SSH link keystrokes arrive in bursts: a Tab and the name typed after it
+    reach the app together. The name must land in the name field, not in the NIK field the
+    Tab was leaving (Textual forwards keys to the focused widget before a Tab binding bubbles
+    up, so Tab is handled first, as a priority key)."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await pilot.press(*NIK)
+        await pilot.pause()
+        burst = ["tab", *"Ni Made Ayu"]
+        for key in burst:  # all queued before the app handles the first
+            char = key if len(key) == 1 else ("\t" if key == "tab" else None)
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#signup-nik", Input).value == NIK
+        assert form.query_one("#signup-name", Input).value == "Ni Made Ayu"
