@@ -56,7 +56,7 @@ from fieldtui.store.base import StoreBase
 from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, paused_gc, write_bundle_file
 from fieldtui.store.codec import decode
 from fieldtui.store.errors import ValidationFailed
-from fieldtui.store.merge_plan import KIND, MergePlan, MergeSummary, by_record
+from fieldtui.store.merge_plan import KIND, MergePlan, MergeSummary, by_record, check_bundle
 from fieldtui.store.merge_versions import NOT_CHANGES
 from fieldtui.store.schema import SCHEMA
 
@@ -175,6 +175,7 @@ class MergeMixin(StoreBase):
         """
         if bundle.source.get("store_id") and bundle.source.get("store_id") == self.store_id():
             raise ValidationFailed("merge.error.same_store")
+        check_bundle(bundle)  # every document must be one this store can read, or none is merged
         if dry_run:
             with self._mutex:
                 self._backend.refresh()
@@ -184,8 +185,9 @@ class MergeMixin(StoreBase):
                 plan.summary.reviews_added = plan.union(ix.REVIEWS, write=False)
                 plan.summary.dry_run = True
                 return plan.summary
-        actor = self._require(Permission.MERGE)
+        self._require(Permission.MERGE)
         with paused_gc(), self._mutex, self._backend.transaction():
+            actor = self._require(Permission.MERGE)  # after catching up with other processes
             plan = MergePlan(self, bundle, actor_id=actor.id)
             plan.work_out()
             plan.apply()

@@ -16,18 +16,25 @@ from fieldtui.domain import clock
 from fieldtui.domain.models import (
     AuditAction,
     AuditEntry,
+    Banjar,
     FieldChange,
+    Officer,
     RecordKind,
     Review,
     ReviewState,
     Role,
+    SignUp,
+    Target,
+    Visit,
 )
+from fieldtui.domain.nik import parse_nik
 from fieldtui.i18n import t
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import Backend, EngineBackend
 from fieldtui.store.base import StoreBase
 from fieldtui.store.bundle import CONFLICTS, Bundle
-from fieldtui.store.codec import encode
+from fieldtui.store.codec import CodecError, decode, encode
+from fieldtui.store.errors import ValidationFailed
 from fieldtui.store.indexes import fold
 from fieldtui.store.merge_versions import (
     FLAGGED,
@@ -99,6 +106,7 @@ class MergePlan:
         self.flags: list[tuple[str, str, str, str]] = []  # table, record id, before, reason
         self.at: dict[str, str] = {}  # audit entry id -> at, for the entries looked at
         self._theirs_audit: dict[str, list[Doc]] | None = None
+        self._ours_audit_ids: set[Any] | None = None
         self.ours_conflicts = by_record(self.ours.get(CONFLICTS, {}).values())
         self.ours_conflict_ids = {str(d.get("id")) for d in self.ours.get(CONFLICTS, {}).values()}
         self.officer_map, self.banjar_map = self._match_officers(), self._match_banjars()
@@ -147,16 +155,33 @@ class MergePlan:
                 continue
             if doc.get("id") in mapped:
                 continue
-            if doc.get("role") not in _MAY_ARRIVE_AS:
-                doc = {**doc, "role": Role.OFFICER.value}
+            # A laptop's store says who its users are, and anyone can make one: a user new to
+            # this machine arrives as an officer, switched off and without a PIN, until a
+            # supervisor here lets them in (Pengguna). Their records keep their name.
+            role = doc.get("role") if doc.get("role") in _MAY_ARRIVE_AS else Role.OFFICER.value
+            doc = {**doc, "role": role, "active": False, "pin_hash": None}
             self._add(ix.OFFICERS, str(doc.get("id", "")), doc)
         for table in ix.RECORD_TABLES:
             if table == ix.OFFICERS:
                 continue
             for doc in self.bundle.tables.get(table, ()):
+                if table == ix.TARGETS:
+                    self.summary.skipped += 1  # targets are set on this machine, by supervisors
+                    continue
                 if doc.get("id") not in mapped:
-                    self._record(table, self.rewrite(table, doc))
+                    self._record(table, self._untrusted_review(table, self.rewrite(table, doc)))
         self._duplicates()
+
+    def _untrusted_review(self, table: str, doc: Doc) -> Doc:
+        """A record as a laptop sends it, without the review state it claims: reviews are
+        made on this machine (a laptop's own "supervisor" approves nothing here)."""
+        if table not in REVIEWABLE_TABLES:
+            return doc
+        record_id = str(doc.get("id", ""))
+        doc_id = self.index.table(table).by_id.get(record_id)
+        if doc_id is None:
+            return {**doc, "review_state": ReviewState.NEW.value}
+        return {**doc, "review_state": self.ours[table][str(doc_id)].get("review_state")}
 
     def _write(self, table: str, record_id: str, doc_id: int | None, doc: Doc) -> None:
         self.writes.setdefault(table, {})[record_id] = (doc_id, doc)
@@ -178,6 +203,8 @@ class MergePlan:
         joined = join(ours_v + theirs_v)
         keys = {v.key(table) for v in joined}
         new_doc = materialize(joined)
+        if len(joined) == 1 and table in REVIEWABLE_TABLES:
+            new_doc = _back_to_queue(ours, new_doc)
         if len(joined) > 1:
             for v in joined:
                 self._keep_version(table, v)
@@ -247,7 +274,12 @@ class MergePlan:
             audit = self.ours.get(ix.AUDIT, {})
             entries = [audit[str(d)] for d in self.index.audit.get(record_id, ())]
         else:
-            entries = self._theirs_entries().get(record_id, [])
+            known = self._our_audit_ids()
+            entries = [
+                e
+                for e in self._theirs_entries().get(record_id, [])
+                if e.get("action") != AuditAction.REVIEW.value or e.get("id") in known
+            ]
         ids = []
         for entry in entries:
             if entry.get("action") not in NOT_CHANGES:
@@ -255,6 +287,11 @@ class MergePlan:
                 ids.append(entry_id)
                 self.at[entry_id] = str(entry.get("at", ""))
         return frozenset(ids)
+
+    def _our_audit_ids(self) -> set[Any]:
+        if self._ours_audit_ids is None:
+            self._ours_audit_ids = {d.get("id") for d in self.ours.get(ix.AUDIT, {}).values()}
+        return self._ours_audit_ids
 
     def _theirs_entries(self) -> dict[str, list[Doc]]:
         if self._theirs_audit is None:
@@ -334,10 +371,19 @@ class MergePlan:
             self._note_run()
 
     def union(self, table: str, *, write: bool = True) -> int:
-        """Add their entries of ``table`` that this store lacks (by id); how many."""
+        """Add their entries of ``table`` that this store lacks (by id); how many.
+
+        Review decisions are made on this machine: a bundle's reviews, and the audit entries
+        of reviews, are taken only when this store has them already (a laptop that started
+        from this store's data), never new ones.
+        """
         known = {d.get("id") for d in self.ours.get(table, {}).values()}
+        if table == ix.REVIEWS:
+            return 0
         new: list[Doc] = []
         for doc in self.bundle.tables.get(table, ()):
+            if doc.get("action") == AuditAction.REVIEW.value:
+                continue
             if doc.get("id") not in known:
                 known.add(doc.get("id"))
                 new.append(self.rewrite(table, doc) if write else doc)
@@ -389,6 +435,48 @@ class MergePlan:
         self.backend.insert(ix.AUDIT, encode(entry))
 
 
+_MODELS: dict[str, type[Any]] = {
+    ix.OFFICERS: Officer,
+    ix.BANJARS: Banjar,
+    ix.VISITS: Visit,
+    ix.SIGNUPS: SignUp,
+    ix.TARGETS: Target,
+    ix.REVIEWS: Review,
+    ix.AUDIT: AuditEntry,
+}
+
+
+def check_bundle(bundle: Bundle) -> None:
+    """Refuse a bundle holding any document this store could not read back (a wrong type, a
+    malformed NIK): merged, it would break every list that shows it. Nothing is merged then."""
+    for table, model in _MODELS.items():
+        for doc in bundle.tables.get(table, ()):
+            _check_doc(table, model, doc)
+    for row in bundle.tables.get(CONFLICTS, ()):
+        kept_as = _MODELS.get(str(row.get("table", "")))
+        if kept_as is None or not isinstance(row.get("doc"), dict):
+            raise ValidationFailed(
+                "merge.error.bad_record", table=CONFLICTS, id=str(row.get("id", "")), detail="doc"
+            )
+        _check_doc(CONFLICTS, kept_as, row["doc"])
+
+
+def _check_doc(table: str, model: type[Any], doc: Any) -> None:
+    record_id = str(doc.get("id", "")) if isinstance(doc, dict) else ""
+    try:
+        record = decode(model, doc)
+    except CodecError as exc:
+        raise ValidationFailed(
+            "merge.error.bad_record", table=table, id=record_id, detail=str(exc)
+        ) from None
+    if isinstance(record, SignUp):
+        nik = parse_nik(record.participant.nik, today=clock.today())
+        if nik.errors:
+            raise ValidationFailed(
+                "merge.error.bad_record", table=table, id=record_id, detail=nik.errors[0].message()
+            )
+
+
 def _insert_all(backend: Backend, table: str, docs: list[Doc]) -> None:
     """Insert copies of ``docs`` into ``table``.
 
@@ -404,6 +492,24 @@ def _insert_all(backend: Backend, table: str, docs: list[Doc]) -> None:
         return
     for doc in docs:
         backend.insert(table, dict(doc))
+
+
+_REVIEWED = frozenset(
+    {ReviewState.APPROVED.value, ReviewState.REJECTED.value, ReviewState.HAS_ISSUES.value}
+)
+_NOT_CONTENT = ("review_state", "updated_at")
+
+
+def _back_to_queue(ours: Doc, new: Doc) -> Doc:
+    """``new`` with this machine's review state: unchanged content keeps it; a changed record
+    that was reviewed here goes back into the queue as edited (as an edit here would)."""
+    state = ours.get("review_state")
+    same = {k: v for k, v in new.items() if k not in _NOT_CONTENT} == {
+        k: v for k, v in ours.items() if k not in _NOT_CONTENT
+    }
+    if not same and state in _REVIEWED:
+        state = ReviewState.EDITED.value
+    return {**new, "review_state": state}
 
 
 def by_record(rows: Any) -> dict[str, list[Doc]]:

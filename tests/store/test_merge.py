@@ -394,6 +394,10 @@ def test_a_person_registered_twice_counts_once_whichever_registration_stays() ->
         return kept
 
     assert counted() == 2  # the person (once) and the other participant
+    for username in ("wayan", "kadek"):  # merged users arrive switched off: let them in
+        user = target.officer_by_username(username)
+        assert user is not None and not user.active
+        target.update_officer(dataclasses.replace(user, active=True), reason="petugas cabang")
     with acting_as(target, "wayan"):
         target.delete_signup(first.id, "didaftar ulang oleh petugas lain")
     assert counted() == 2  # the second registration counts now
@@ -404,3 +408,51 @@ def test_a_person_registered_twice_counts_once_whichever_registration_stays() ->
         target.restore_signup(first.id, "keliru hapus")
     assert counted() == 2
     assert target.get_signup(other.id).deleted_at is None
+
+
+def test_a_laptop_cannot_approve_set_targets_or_make_users_at_the_branch() -> None:
+    """What a laptop's store claims about reviews, targets and users is not taken: anyone can
+    make a store in which they are a supervisor."""
+    wayan = laptop("wayan", "I Wayan Sudarma")
+    assert wayan.actor is not None
+    signup = wayan.create_signup(make_signup(wayan.actor.id))
+    # The laptop's own supervisor ("boss") approves the sign-up and sets a target:
+    with acting_as(wayan, "boss"):
+        wayan.review(RecordKind.SIGNUP, signup.id, ReviewState.APPROVED)
+        wayan.set_target(SESETAN, Period.year(2026), 5)
+    target = branch()
+    summary = merge(target, wayan)
+    got = target.get_signup(signup.id)
+    assert got.review_state is ReviewState.NEW  # in the branch's queue, not approved
+    assert target.reviews(signup.id) == []
+    assert not any(e.action is AuditAction.REVIEW for e in target.history(signup.id))
+    assert target.get_target(SESETAN, Period.year(2026)) is None and summary.skipped == 1
+    boss = target.officer_by_username("boss")
+    assert boss is not None and boss.role is Role.OFFICER and not boss.active
+    assert boss.pin_hash is None
+    assert not merge(target, wayan).changed  # and all of it stays so
+
+
+def test_a_bundle_with_a_record_this_store_cannot_read_is_refused_whole() -> None:
+    from fieldtui.store.errors import ValidationFailed
+
+    wayan = laptop("wayan", "I Wayan Sudarma")
+    assert wayan.actor is not None
+    good = wayan.create_signup(make_signup(wayan.actor.id, serial=1))
+    wayan.create_signup(make_signup(wayan.actor.id, serial=2))
+    bundle = detached(wayan.bundle())
+    broken = bundle.tables[ix.SIGNUPS][-1]
+    broken["income_rp"] = "banyak"
+    target = branch()
+    with pytest.raises(ValidationFailed) as info:
+        target.merge_from(bundle)
+    assert info.value.key == "merge.error.bad_record" and "income_rp" in info.value.message()
+    with pytest.raises(ValidationFailed):
+        target.merge_from(bundle, dry_run=True)
+    assert target.list_signups().total == 0  # nothing merged, not even the good one
+    broken["income_rp"] = 1_500_000
+    broken["participant"] = {**broken["participant"], "nik": "51710147"}
+    with pytest.raises(ValidationFailed) as info:
+        target.merge_from(bundle)
+    assert "NIK" in info.value.message()
+    assert target.find_by_nik(good.participant.nik) is None
