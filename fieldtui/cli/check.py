@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise UsageError(t("check.missing", path=str(path))) from None
     console = Console(highlight=False)
-    console.print(t("check.title", path=str(path)), style="bold", soft_wrap=True)  # whole path
+    # markup=False: a path may hold "[...]", which is not Rich markup; soft_wrap: the whole path.
+    console.print(t("check.title", path=str(path)), style="bold", markup=False, soft_wrap=True)
     if report.schema_version is not None:
         console.print(t("check.schema", version=report.schema_version))
     if report.counts:

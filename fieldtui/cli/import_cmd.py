@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from fieldtui.cli import resolve_db
     from fieldtui.cli.open_app import open_store, sign_in
     from fieldtui.exchange.columns import ExportKind
-    from fieldtui.exchange.import_report import write_rejected
+    from fieldtui.exchange.import_report import rejected_path, write_rejected
     from fieldtui.exchange.importer import import_file
     from fieldtui.exchange.readers import FileRefused
     from fieldtui.store.errors import StoreError
@@ -78,7 +78,17 @@ def run(args: argparse.Namespace) -> int:
             return _fail(errors, exc.message(), EXIT_UNUSABLE)
         except StoreError as exc:
             return _fail(errors, exc.message(), EXIT_REJECTED)
-    rejected_file = write_rejected(report)
+    # The import is committed by now: a report file that cannot be written (a read-only
+    # folder, a folder of that name) is said in one line after the summary, not a traceback.
+    try:
+        rejected_file = write_rejected(report)
+    except OSError as exc:
+        _print_report(console, report, None)
+        target = rejected_path(report.path)
+        detail = exc.strerror or str(exc)
+        return _fail(
+            errors, t("import.rejected_unwritable", path=str(target), detail=detail), EXIT_REJECTED
+        )
     _print_report(console, report, rejected_file)
     return EXIT_OK if report.ok else EXIT_REJECTED
 
@@ -154,6 +164,7 @@ def _print_report(console: Console, report: ImportReport, rejected_file: Path | 
 def _print_rows(console: Console, title: str, rows: list[Rejection], limit: int, more: str) -> None:
     """A table of row, column, reason; at most ``limit`` lines, then how many more."""
     from rich.table import Table
+    from rich.text import Text
 
     console.print(title, markup=False)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -163,7 +174,8 @@ def _print_rows(console: Console, title: str, rows: list[Rejection], limit: int,
     for row in rows:
         for problem in row.problems:
             if shown < limit:
-                table.add_row(fmt_number(row.row), problem.column, problem.reason)
+                # Text: headers and reasons quote the file's cells, which are not Rich markup.
+                table.add_row(fmt_number(row.row), Text(problem.column), Text(problem.reason))
             shown += 1
     console.print(table)
     if shown > limit:

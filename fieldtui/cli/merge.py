@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(console: Console, done: list[tuple[str, MergeSummary]]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     if not done:
         return
@@ -91,7 +92,7 @@ def _print_table(console: Console, done: list[tuple[str, MergeSummary]]) -> None
     for column in _COLUMNS:
         table.add_column(t(f"merge.column.{column}"), justify="right")
     for name, summary in done:
-        table.add_row(name, *(fmt_number(getattr(summary, c)) for c in _COLUMNS))
+        table.add_row(Text(name), *(fmt_number(getattr(summary, c)) for c in _COLUMNS))
     if len(done) > 1:
         totals = (sum(getattr(s, c) for _, s in done) for c in _COLUMNS)
         table.add_row(t("merge.total"), *(fmt_number(n) for n in totals), style="bold")

@@ -1,6 +1,7 @@
 """`fieldtui report`: progress against targets per region, the figures a branch reports upward.
 
-``--by branch|kabupaten|kecamatan|desa|banjar`` picks the rows, ``--period 2017`` (or
+``--by branch|kabupaten|kecamatan|desa|banjar`` picks the rows (under ``--region``; by default
+the level just under it, or the branches), ``--period 2017`` (or
 ``--from``/``--to``, or ``all``; default this year, as the dashboard) the period, ``--format``
 a table (default), CSV, JSON (stable, see docs/report-json.md) or Markdown. Read-only: the
 store is opened for reading and nothing is written, so no sign-in is needed.
@@ -42,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     from fieldtui.cli.export import LEVELS, add_period_options
 
     parser = subparsers.add_parser("report", help=t("report.help"), description=t("report.help"))
-    parser.add_argument("--by", choices=LEVELS, default="branch", help=t("report.by_help"))
+    # No default here: without --by the rows are one level under --region (or the branches).
+    parser.add_argument("--by", choices=LEVELS, default=None, help=t("report.by_help"))
     add_period_options(parser)
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("report.as_of_help"))
     parser.add_argument("--format", choices=FORMATS, default="table", help=t("report.format_help"))
@@ -64,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     period = parse_period(args, default=Period.year(clock.today().year))
     region = parse_region(args.region)
+    by = rows_level(args.by, region)
     as_of = None
     if args.as_of:
         try:
@@ -75,9 +78,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(opened + "\n")
         return EXIT_FAILED
     with opened as store:
-        report = build_report(
-            store, BY_NAMES[args.by], period=period, region_code=region, as_of=as_of
-        )
+        report = build_report(store, BY_NAMES[by], period=period, region_code=region, as_of=as_of)
     if args.format == "json":
         from fieldtui.exchange.report import report_json
 
@@ -89,6 +90,32 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(report)
     return EXIT_OK
+
+
+def region_rank(code: str) -> int:
+    """Where a --region code sits in LEVELS (0 the branch ... 3 a desa); -1 for the province."""
+    from fieldtui.domain.regions import Level, branch, gazetteer
+
+    if branch(code) is not None:
+        return 0
+    region = gazetteer().require(code)
+    ranks = {Level.KABUPATEN_KOTA: 1, Level.KECAMATAN: 2, Level.DESA_KELURAHAN: 3}
+    return ranks.get(region.level, -1)
+
+
+def rows_level(by: str | None, region: str | None) -> str:
+    """The --by level of the rows: the one asked for, which must lie under ``region`` (rows at
+    or above it would be empty), or by default the level just under ``region``."""
+    from fieldtui.cli import UsageError
+    from fieldtui.cli.export import LEVELS
+
+    rank = region_rank(region) if region is not None else -1
+    if by is None:
+        return LEVELS[rank + 1]
+    if LEVELS.index(by) <= rank:
+        below = ", ".join(LEVELS[rank + 1 :])
+        raise UsageError(t("report.by_not_under", by=by, region=region, levels=below))
+    return by
 
 
 def title(report: Report) -> str:
@@ -144,6 +171,7 @@ def _header(key: str) -> str:
 def _print_table(report: Report) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     # One space between columns and short dates: ten columns fit 80 characters.
@@ -157,11 +185,13 @@ def _print_table(report: Report) -> None:
                 t(f"report.col.{key}"), justify="right" if right else "left", no_wrap=True
             )
     console.print(title(report), style="bold", markup=False, soft_wrap=True)
+    # Text cells, not str: a str is parsed as Rich markup, and region and banjar names are
+    # typed by people ("Banjar Anyar [/]" crashed the table, "[red]" lost words).
     for row in report.rows:
         cells = human_cells(row, short=True)
-        table.add_row(*(cells[key] for key, _ in _HUMAN))
+        table.add_row(*(Text(cells[key]) for key, _ in _HUMAN))
     cells = human_cells(report.total, short=True)
-    table.add_row(*(cells[key] for key, _ in _HUMAN), style="bold", end_section=True)
+    table.add_row(*(Text(cells[key]) for key, _ in _HUMAN), style="bold", end_section=True)
     console.print(table)
     if not report.rows:
         console.print(t("report.empty"))

@@ -28,8 +28,11 @@ def run(args: argparse.Namespace) -> int:
         report = share_store(db_path, args.group)
     except ShareError as exc:
         raise UsageError(t(exc.key, **exc.fields)) from None
-    console.print(t("share.done", group=report.group, directory=str(report.directory)))
+    # markup=False: paths and group names are not Rich markup.
+    console.print(
+        t("share.done", group=report.group, directory=str(report.directory)), markup=False
+    )
     for path, mode in report.changed:
-        console.print(f"  {mode}  {path}", highlight=False)
+        console.print(f"  {mode}  {path}", highlight=False, markup=False)
     console.print(t("share.never_world"))
     return 0

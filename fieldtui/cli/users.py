@@ -114,14 +114,16 @@ def _fail(message: str) -> int:
 def _print_users(users: list[Officer]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for column in ("name", "username", "role", "status", "pin"):
         table.add_column(t(f"users.column.{column}"))
     for user in users:
+        # Text, not str: a str cell is parsed as Rich markup ("Made [/]" would crash).
         table.add_row(
-            user.name,
-            user.username,
+            Text(user.name),
+            Text(user.username),
             t(f"role.{user.role.value}"),
             t("users.status.active" if user.active else "users.status.inactive"),
             t("users.pin.set" if user.pin_hash else "users.pin.none"),

@@ -452,3 +452,56 @@ def test_visit_rows_follow_the_forms_rules(store: Store, tmp_path: Path) -> None
     ]
     assert {column for column, _ in found[4]} == {"Jenis", "Peserta"}
     assert store.list_visits().total == 0
+
+
+# -- the command: what it prints and writes --------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A store on disk whose officer is this process's login."""
+    from fieldtui.domain.auth import os_login_name
+
+    path = tmp_path / "store.json"
+    with Store.open(path) as store:
+        store.create_officer(Officer(username=os_login_name(), name="Wayan Sudarma"))
+    return path
+
+
+def test_the_command_prints_cells_as_text(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cells with square brackets are text, not Rich markup ("[/]" crashed the table)."""
+    from fieldtui.cli import main
+
+    path = write(
+        tmp_path,
+        f"{HEADER_ID}\n"
+        f"{nik(1)};Ayu;;;Pedagang pasar;Desa [/];Br. Kaja;1000000;;ya\n"
+        f"{nik(2)};Sari;;;Pedagang pasar;[red]Sesetan;Br. Kaja;1000000;;ya\n",
+    )
+    assert main(["--db", str(db), "import", "--dry-run", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert 'desa "Desa [/]" tidak ditemukan' in out and '"[red]Sesetan"' in out
+
+
+def test_the_command_says_when_the_refused_rows_cannot_be_written(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The import is done (committed): a failing report file is one line and exit 1."""
+    from fieldtui.cli import main
+
+    path = write(
+        tmp_path,
+        f"{HEADER_ID}\n"
+        f"{nik(1)};Ayu;;;Pedagang pasar;Sesetan;Br. Kaja;1000000;;ya\n"
+        f"{nik(2)};;;;Pedagang pasar;Sesetan;Br. Kaja;1000000;;ya\n",
+    )
+    (tmp_path / "peserta.ditolak.csv").mkdir()
+    assert main(["--db", str(db), "import", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "1 diimpor" in captured.out  # the summary is still printed
+    assert "peserta.ditolak.csv" in captured.err and "Traceback" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    with Store.open(db, read_only=True) as store:
+        assert store.list_signups().total == 1

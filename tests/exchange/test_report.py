@@ -165,3 +165,56 @@ def test_help(command: str, lang: str, capsys: pytest.CaptureFixture[str]) -> No
         main(["--lang", lang, command, "--help"])
     assert exit_.value.code == 0
     assert "--period" in capsys.readouterr().out
+
+
+def test_names_with_rich_markup_are_printed_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A banjar named with square brackets is text, not Rich markup (it crashed the table)."""
+    from fieldtui.domain.models import Banjar
+
+    path = tmp_path / "store.json"
+    with Store.open(path) as store:
+        store.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
+        store.use_actor("kadek")
+        store.create_officer(Officer(username="wayan", name="Wayan"))
+        odd = store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar Anyar [/]"))
+        red = store.create_banjar(Banjar(desa_code=SESETAN, name="Banjar [red]Kaja"))
+        with acting_as(store, "wayan") as wayan:
+            store.create_signup(make_signup(wayan.id, serial=1, banjar_id=odd.id))
+            store.create_signup(make_signup(wayan.id, serial=2, banjar_id=red.id))
+    args = ["--db", str(path), "report", "--by", "banjar", "--period", "2026-11"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Banjar Anyar [/]" in out and "Banjar [red]Kaja" in out
+
+
+@pytest.mark.parametrize(
+    ("by", "region"),
+    [
+        ("kabupaten", "51.71.01.1003"),
+        ("desa", "51.71.01.1003"),
+        ("branch", "51.71"),
+        ("kabupaten", "51.71"),
+        ("kecamatan", "51.71.01"),
+        ("branch", BRANCH_CODE),
+    ],
+)
+def test_a_level_at_or_above_the_region_is_refused(
+    demo_db: Path, by: str, region: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(demo_db), "report", "--by", by, "--region", region]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--period", "2017"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--by" in err and region in err
+
+
+def test_without_by_the_rows_are_one_level_under_the_region(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", str(demo_db), "report", "--region", "51.71.04", "--period", "2017"]
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["by"] == "desa" and data["rows"]

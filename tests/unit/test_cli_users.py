@@ -257,3 +257,17 @@ def test_username_and_new_pin_rules() -> None:
     assert new_pin_problem("", "", required=True) == "users.pin.required"
     assert new_pin_problem("12a4", "12a4") == "auth.pin.digits_only"
     assert new_pin_problem("2580", "") == "users.pin.mismatch"
+
+
+def test_list_prints_names_with_square_brackets_as_typed(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name is text, not Rich markup: "[/]" crashed the table, "[red]" lost words."""
+    _store(db_path)
+    with Store.open(db_path) as store:
+        store.use_actor("nyoman")
+        store.create_officer(Officer(username="made", name="Made [/]"))
+        store.create_officer(Officer(username="putu", name="Putu [red]Ayu"))
+    assert main(["users", "list", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Made [/]" in out and "Putu [red]Ayu" in out
