@@ -48,6 +48,7 @@ class _SignUpFacts:
     is_paid: bool
     paid_until: dt.date | None
     nik: str = ""
+    review_state: str = ""
 
     @property
     def person(self) -> str:
@@ -55,9 +56,10 @@ class _SignUpFacts:
         return self.nik or "#" + self.id
 
     @property
-    def order(self) -> tuple[dt.date, str]:
-        """Among sign-ups of one person, the one registered first counts."""
-        return (self.registered_on, self.id)
+    def order(self) -> tuple[bool, dt.date, str]:
+        """Among sign-ups of one person, the one registered first counts, unless it is flagged
+        or rejected (a merge flags the possible duplicate) and another is not."""
+        return (self.review_state in _SET_ASIDE, self.registered_on, self.id)
 
     @classmethod
     def of(cls, doc: Mapping[str, Any]) -> _SignUpFacts:
@@ -103,6 +105,7 @@ class _SignUpFacts:
                     paid_until is not None,  # at least one payment
                     paid_until,
                     (doc.get("participant") or {}).get("nik") or "",
+                    doc.get("review_state") or "",
                 )
             )
         return out
@@ -422,5 +425,8 @@ class Aggregates:
 _HANDLED = frozenset({ix.SIGNUPS, ix.VISITS, ix.TARGETS, ix.BANJARS})
 
 
-def _order_of(facts: _SignUpFacts) -> tuple[dt.date, str]:
+_SET_ASIDE = frozenset({"has_issues", "rejected"})
+
+
+def _order_of(facts: _SignUpFacts) -> tuple[bool, dt.date, str]:
     return facts.order

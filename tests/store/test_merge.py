@@ -456,3 +456,42 @@ def test_a_bundle_with_a_record_this_store_cannot_read_is_refused_whole() -> Non
         target.merge_from(bundle)
     assert "NIK" in info.value.message()
     assert target.find_by_nik(good.participant.nik) is None
+
+
+def test_the_registration_flagged_as_a_duplicate_is_the_one_not_counted() -> None:
+    """The merge flags the later-made registration; the figures count the other one, even
+    when the flagged one claims an earlier registration day (and in another desa)."""
+    wayan, kadek = laptop("wayan", "I Wayan Sudarma"), laptop("kadek", "Ni Kadek Ayu")
+    assert wayan.actor is not None and kadek.actor is not None
+    original = wayan.create_signup(
+        make_signup(wayan.actor.id, registered_on=dt.date(2026, 11, 15), desa_code=SESETAN)
+    )
+    later = kadek.create_signup(
+        make_signup(
+            kadek.actor.id,
+            name="Ni Made Ayu Lestari",
+            registered_on=dt.date(2026, 11, 1),  # backdated
+            desa_code="51.71.04.2008",  # Ubung Kaja
+        )
+    )
+    target = branch()
+    year = Period.year(2026)
+    target.progress(None, period=year)
+    merge(target, wayan)
+    merge(target, kadek)
+    assert target.get_signup(later.id).review_state is ReviewState.HAS_ISSUES
+    assert target.get_signup(original.id).review_state is ReviewState.NEW
+
+    def counts() -> tuple[int, int]:
+        sesetan = target.progress_of(SESETAN, period=year).participants
+        ubung = target.progress_of("51.71.04.2008", period=year).participants
+        fresh = Store(target._backend)
+        assert (sesetan, ubung) == (
+            fresh.progress_of(SESETAN, period=year).participants,
+            fresh.progress_of("51.71.04.2008", period=year).participants,
+        )
+        return sesetan, ubung
+
+    assert counts() == (1, 0)  # the original counts, the flagged duplicate does not
+    target.review(RecordKind.SIGNUP, later.id, ReviewState.REJECTED, "ganda")
+    assert counts() == (1, 0)
