@@ -55,8 +55,9 @@ class AuditMixin(StoreBase):
         self, record_id: str, reason: str = "", *, field: str = "participant.nik"
     ) -> AuditEntry:
         """Note that a NIK (or another masked field) of a sign-up was shown unmasked."""
-        actor = self._require(Permission.REVEAL_NIK)
+        self._require(Permission.REVEAL_NIK)
         with self._mutex, self._backend.transaction():
+            actor = self._require(Permission.REVEAL_NIK)  # after catching up: still allowed?
             self._raw(SIGNUP, record_id)  # NotFound for an unknown record
             change = FieldChange(field=field, before=None, after=None)
             return self._audit(
@@ -67,7 +68,8 @@ class AuditMixin(StoreBase):
         self, kind: str, filters: Mapping[str, object], unmasked: bool, *, rows: int | None = None
     ) -> AuditEntry:
         """Note an export: what was exported, with which filters, masked or not, how many rows."""
-        actor = self._require(Permission.EXPORT_UNMASKED if unmasked else Permission.EXPORT)
+        needed = Permission.EXPORT_UNMASKED if unmasked else Permission.EXPORT
+        self._require(needed)
         details: dict[str, Json] = {
             "kind": kind,
             "filters": page_filter(filters),
@@ -77,6 +79,7 @@ class AuditMixin(StoreBase):
             details["rows"] = rows
         changes = tuple(FieldChange(field=k, before=None, after=v) for k, v in details.items())
         with self._mutex, self._backend.transaction():
+            actor = self._require(needed)  # after catching up with other processes
             return self._audit(actor.id, AuditAction.EXPORT, RecordKind.STORE, "", changes)
 
     # -- reviews --------------------------------------------------------------------------

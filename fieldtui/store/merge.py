@@ -100,8 +100,9 @@ class MergeMixin(StoreBase):
         An officer hands over their work this way (Permission.EXPORT): the bundle holds NIKs
         unmasked, so the export is recorded in the audit trail first.
         """
-        actor = self._require(Permission.EXPORT)
+        self._require(Permission.EXPORT)
         with self._mutex, self._backend.transaction():
+            actor = self._require(Permission.EXPORT)  # after catching up with other processes
             store_id = self.store_id()
             if store_id is None:
                 store_id = new_id()

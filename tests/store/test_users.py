@@ -131,3 +131,23 @@ def test_a_user_switched_off_from_another_process_can_write_no_more(db_path: Pat
             assert info.value.key == "users.error.inactive"
             assert "dinonaktifkan" in info.value.message()
         assert branch.list_signups().total == 1
+
+
+def test_a_user_switched_off_elsewhere_can_neither_export_nor_bundle(db_path: Path) -> None:
+    """Reading needs no write, but an export or a bundle (personal data leaving the store)
+    is refused too once another process has switched the user off."""
+    with Store.open(db_path) as branch:
+        branch.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
+        wayan = branch.create_officer(Officer(username="wayan", name="Wayan"))
+        with Store.open(db_path, actor_username="wayan") as laptop:
+            signup = laptop.create_signup(make_signup(wayan.id, serial=1))
+            branch.use_actor("kadek")
+            branch.update_officer(dataclasses.replace(wayan, active=False), reason="pindah")
+            for attempt in (
+                lambda: laptop.record_export("signups", {}, False, rows=1),
+                lambda: laptop.bundle(),
+                lambda: laptop.record_reveal(signup.id, "cek"),
+            ):
+                with pytest.raises(PermissionDenied) as info:
+                    attempt()
+                assert info.value.key == "users.error.inactive"
