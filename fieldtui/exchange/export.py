@@ -24,7 +24,7 @@ from fieldtui.domain.nik import mask_nik
 from fieldtui.domain.permissions import Permission, can
 from fieldtui.domain.phone import mask_phone
 from fieldtui.domain.progress_rows import Level
-from fieldtui.domain.regions import gazetteer
+from fieldtui.domain.regions import branch, gazetteer
 from fieldtui.exchange.columns import CellType, Column, ExportKind, columns, headers
 from fieldtui.exchange.report import build_report, progress_cells
 from fieldtui.exchange.tabular import FileFormat, TableWriter, open_writer, private_file
@@ -48,7 +48,8 @@ class ExportRequest:
     force: bool = False
     # sign-ups and visits: which records
     period: Period | None = None  # registration day (sign-ups) or visit day (visits)
-    region_code: str | None = None  # a desa, kecamatan or kab/kota code (everything under it)
+    # a desa, kecamatan or kab/kota code, or a branch code (everything under it)
+    region_code: str | None = None
     officer_id: str | None = None
     states: frozenset[ReviewState] = field(default_factory=frozenset)
     # progress: the level of the rows (the period and region above apply too)
@@ -57,12 +58,18 @@ class ExportRequest:
     # for the audit trail: the filters as the user gave them (e.g. the officer's username)
     described: dict[str, object] = field(default_factory=dict)
 
+    def branch_roots(self) -> tuple[str, ...] | None:
+        """The kab/kota codes of a branch ``region_code``; None for a gazetteer code or none."""
+        found = branch(self.region_code) if self.region_code else None
+        return found.region_codes if found is not None else None
+
     def record_filter(self) -> RecordFilter:
-        """The store filter for sign-ups and visits."""
+        """The store filter for sign-ups and visits (a branch is filtered in `_write_records`:
+        the store's filter takes one gazetteer code, a branch spans several kab/kota)."""
         period = self.period
         return RecordFilter(
             officer_id=self.officer_id,
-            desa_code=self.region_code,
+            desa_code=self.region_code if self.branch_roots() is None else None,
             date_from=period.start if period else None,
             date_to=period.end if period else None,
             review_states=self.states,
@@ -178,14 +185,22 @@ def _write_records(
     else:
         stream = visit_records(store, where)
     row_of = _RowMaker(store, stream, cols, unmask=request.unmask)
-    done = 0
+    roots = request.branch_roots()
+    under = tuple(root + "." for root in roots) if roots is not None else None
+    desa = stream.keys.index("desa_code")
+    done = written = 0
     with _no_gc():
         for batch in stream.batches:
-            writer.write_rows([row_of(record) for record in batch])
+            if under is not None:  # a branch: only the records in its kab/kota
+                rows = [row_of(record) for record in batch if record[desa].startswith(under)]
+            else:
+                rows = [row_of(record) for record in batch]
+            writer.write_rows(rows)
+            written += len(rows)
             done += len(batch)
             if progress is not None:
                 progress(done, stream.total)
-    return done
+    return written
 
 
 @contextlib.contextmanager

@@ -514,3 +514,26 @@ def test_cli_progress_bar_on_a_terminal(
     assert main(["--db", str(store.path), "export", "signups", "-o", str(path)]) == 0
     assert seen == [(8, 8)]  # one batch
     assert "8 baris ditulis" in capsys.readouterr().out
+
+
+def test_cli_a_branch_region_exports_what_lies_in_its_kabupaten(
+    store: Store, tmp_path: Path, login: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A branch code is every kab/kota of the branch (the store's filter matched none of it)."""
+    besan = "51.05.04.2012"  # Kab. Klungkung: outside Cabang Denpasar
+    wayan = store.actor
+    assert wayan is not None
+    store.create_signup(make_signup(wayan.id, serial=9, name="Di Klungkung", desa_code=besan))
+    store.create_visit(make_visit(wayan.id, desa_code=besan, event_name="Di Klungkung"))
+    db = str(store.path)
+    path, visits = tmp_path / "cabang.csv", tmp_path / "kunjungan.csv"
+    args = ["--db", db, "export", "signups", "-o", str(path), "--region", "KC-BALI-DENPASAR"]
+    assert main(args) == 0
+    assert "8 baris" in capsys.readouterr().out
+    names = [row["Nama"] for row in _csv(path)]
+    assert len(names) == 8 and "Di Klungkung" not in names
+    args = ["--db", db, "export", "visits", "-o", str(visits), "--region", "KC-BALI-DENPASAR"]
+    assert main(args) == 0
+    assert "1 baris" in capsys.readouterr().out
+    store.refresh()
+    assert _details(_exports(store)[0])["filters"]["region"] == "KC-BALI-DENPASAR"  # type: ignore[index]
