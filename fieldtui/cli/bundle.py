@@ -14,7 +14,8 @@ from typing import Any
 
 from fieldtui.i18n import fmt_number, t
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_HEADER_LIMIT = 64 * 1024  # a bundle's header line is a few hundred bytes
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -34,15 +35,36 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
-def refusal_for(output: Path, store_path: Path, *, force: bool) -> str | None:
-    """Why ``output`` must not be written (a store, a folder missing...), or None."""
-    from fieldtui.store.bundle import is_bundle_file
+def is_fieldtui_bundle(path: Path) -> bool:
+    """True when ``path`` opens with a fieldtui bundle's header (the line
+    `fieldtui.store.bundle.read_bundle` reads first); any other gzip file (a backup.tar.gz) is
+    not one."""
+    import gzip
+    import json
 
-    if output.resolve() == store_path.resolve():
+    from fieldtui.store.bundle import FORMAT
+
+    try:
+        with gzip.open(path, "rb") as gz:
+            header = json.loads(gz.readline(_HEADER_LIMIT))
+    except (OSError, EOFError, ValueError):  # not gzip, damaged, not JSON, not a file
+        return False
+    return isinstance(header, dict) and header.get("format") == FORMAT
+
+
+def refusal_for(output: Path, store_path: Path, *, force: bool) -> str | None:
+    """Why ``output`` must not be written (the store or one of its files, a folder missing, a
+    file that is not a bundle without --force...), or None."""
+    target, store = output.resolve(), store_path.resolve()
+    if target == store:
         return t("bundle.is_store", path=str(output))
+    # Never, even with --force: the store's own files beside it (PATH.journal, PATH.lock,
+    # PATH.backups/...) all start with its name.
+    if str(target).startswith(str(store)):
+        return t("bundle.store_file", path=str(output), store=str(store_path))
     if not output.parent.is_dir():
         return t("bundle.no_folder", path=str(output.parent))
-    if output.exists() and not force and not is_bundle_file(output):
+    if output.exists() and not force and not is_fieldtui_bundle(output):
         return t("bundle.exists", path=str(output))
     return None
 
@@ -55,7 +77,7 @@ def human_size(size: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the bundle and say what is in it; 1 when refused."""
+    """Write the bundle and say what is in it; 1 when refused, 2 under --read-only."""
     from rich.console import Console
 
     from fieldtui.cli import resolve_db
@@ -63,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     from fieldtui.store import indexes as ix
     from fieldtui.store.errors import StoreError
 
+    if getattr(args, "read_only", False):
+        # The bundle is recorded in the audit trail: it writes to the store.
+        sys.stderr.write(t("bundle.read_only") + "\n")
+        return EXIT_USAGE
     path = resolve_db(args)
     output = Path(args.output).expanduser()
     refused = refusal_for(output, path, force=bool(args.force))

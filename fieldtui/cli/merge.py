@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from fieldtui.store.merge import MergeSummary
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _COLUMNS = ("new", "updated", "unchanged", "conflicts", "duplicates")
 _LINES = ("officers_added", "banjars_added", "skipped", "audit_added")
 
@@ -41,7 +41,8 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Merge each source in turn and print the summary; 1 when refused or unreadable."""
+    """Merge each source in turn and print the summary; 1 when refused or unreadable, 2 under
+    --read-only without --dry-run."""
     from rich.console import Console
 
     from fieldtui.cli import UsageError, resolve_db
@@ -51,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
     path = resolve_db(args)
     dry_run = bool(args.dry_run)
+    if getattr(args, "read_only", False) and not dry_run:
+        sys.stderr.write(t("merge.read_only") + "\n")
+        return EXIT_USAGE
     sources = [Path(s).expanduser() for s in args.sources]
     for source in sources:
         if not source.is_file():

@@ -168,3 +168,60 @@ def test_merge_reads_another_store_directly(
         assert store.list_signups().total == 1
     assert main(["--db", str(db), "merge", str(db)]) == 1
     assert "penyimpanan ini sendiri" in capsys.readouterr().err
+
+
+def test_bundle_replaces_only_a_fieldtui_bundle_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any gzip file is not a bundle: a backup.tar.gz is kept unless --force."""
+    import gzip
+
+    db = laptop(tmp_path / "laptop.json")
+    backup = tmp_path / "backup.tar.gz"
+    backup.write_bytes(gzip.compress(b"not a bundle\n"))
+    before = backup.read_bytes()
+    assert main(["--db", str(db), "bundle", "-o", str(backup)]) == 1
+    assert backup.read_bytes() == before and "bukan bundel" in capsys.readouterr().err
+    bundle = tmp_path / "wayan.bundle"
+    assert main(["--db", str(db), "bundle", "-o", str(bundle)]) == 0
+    assert main(["--db", str(db), "bundle", "-o", str(bundle)]) == 0  # a bundle: replaced
+    assert main(["--db", str(db), "bundle", "-o", str(backup), "--force"]) == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["laptop.json.journal", "laptop.json.lock", "laptop.json.backups/x.bundle"]
+)
+def test_bundle_never_writes_over_the_stores_own_files(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = laptop(tmp_path / "laptop.json")
+    target = tmp_path / name
+    target.parent.mkdir(exist_ok=True)
+    existed = target.exists()
+    before = target.read_bytes() if existed else None
+    assert main(["--db", str(db), "bundle", "-o", str(target), "--force"]) == 1
+    assert "milik penyimpanan" in capsys.readouterr().err
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_bundle_refuses_read_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = laptop(tmp_path / "laptop.json")
+    out = tmp_path / "wayan.bundle"
+    assert main(["--db", str(db), "--read-only", "bundle", "-o", str(out)]) == 2
+    assert "--read-only" in capsys.readouterr().err and not out.exists()
+    with Store.open(db, read_only=True) as store:
+        assert store.audit_log(action=AuditAction.EXPORT) == []
+
+
+def test_merge_refuses_read_only_unless_a_dry_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "wayan.bundle"
+    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
+        store.write_bundle(bundle)
+    db = branch(tmp_path / "branch.json")
+    assert main(["--db", str(db), "--read-only", "merge", str(bundle)]) == 2
+    assert "--dry-run" in capsys.readouterr().err
+    with Store.open(db, read_only=True) as store:
+        assert store.list_signups().total == 0
+    assert main(["--db", str(db), "--read-only", "merge", "--dry-run", str(bundle)]) == 0
