@@ -37,6 +37,11 @@ from fieldtui.widgets.field import Tone
 from fieldtui.widgets.money_input import MoneyInput
 from fieldtui.widgets.occupation_picker import OccupationPicker
 
+_TEXT_FIELDS = frozenset(
+    f"signup-{name}"
+    for name in ("nik", "name", "birth", "phone", "income", "receipt", "agent", "notes")
+)
+
 
 class SignUpFormScreen(SignUpChecks):
     """A new registration (``signup`` None) or an edit of a saved one."""
@@ -46,6 +51,9 @@ class SignUpFormScreen(SignUpChecks):
         Binding("ctrl+s", "save", "keys.save"),
         Binding("ctrl+o", "open_existing", "keys.signup_open_existing"),
         Binding("escape", "leave", "keys.signup_leave"),
+        # Enter in a text field is handled first (priority), like Tab: keys arriving in a burst
+        # after it (a slow SSH link, a fast typist) then go to the next field, not this one.
+        Binding("enter", "enter_in_field", show=False, priority=True),
     ]
 
     def on_mount(self) -> None:
@@ -188,7 +196,16 @@ class SignUpFormScreen(SignUpChecks):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_existing":
             return self.duplicate is not None
+        if action == "enter_in_field":
+            # Only the form's own text fields: the pickers' search boxes and the lists take
+            # Enter themselves (to choose).
+            focused = self.focused
+            return isinstance(focused, Input) and focused.id in _TEXT_FIELDS
         return True
+
+    def action_enter_in_field(self) -> None:
+        """Enter in a text field: save a valid form, or go to the next field."""
+        self.action_submit()
 
     def action_open_existing(self) -> None:
         """Open the registration that already has this NIK."""

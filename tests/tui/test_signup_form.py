@@ -423,3 +423,20 @@ async def test_keys_arriving_in_a_burst_land_in_the_field_tabbed_to(app: FieldAp
         await pilot.pause()
         assert form.query_one("#signup-nik", Input).value == NIK
         assert form.query_one("#signup-name", Input).value == "Ni Made Ayu"
+
+
+async def test_keys_arriving_in_a_burst_after_enter_go_to_the_next_field(app: FieldApp) -> None:
+    """Enter on an incomplete form moves to the next field; the keys right behind it (a burst)
+    must follow it there."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await pilot.press(*NIK)
+        await pilot.pause()
+        for key in ["enter", *"Ni Made Ayu"]:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#signup-nik", Input).value == NIK
+        assert form.query_one("#signup-name", Input).value == "Ni Made Ayu"
