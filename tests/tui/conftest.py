@@ -29,4 +29,4 @@ def store() -> Store:
 @pytest.fixture
 def app(store: Store) -> FieldApp:
     """The app over ``store``, with today fixed to 24 Nov 2026 and no polling."""
-    return make_app(store, poll_seconds=0, fixed_today=TODAY)
+    return make_app(store, poll_seconds=0, fixed_today=TODAY, prepare_lists=False)

@@ -194,3 +194,24 @@ async def test_language_switch_relabels_on_return(app: FieldApp, store: Store) -
         table = screen.query_one(PagedTable)
         assert str(next(iter(table.columns.values())).label) == "Date"
         assert rows(screen)[0][5] == "yes"
+
+
+async def test_the_lists_are_ready_before_their_key_is_pressed(store: Store) -> None:
+    """Once the dashboard shows, Pendaftaran and Kunjungan are built in the background: F4 then
+    shows its rows at once, with nothing left to read or lay out."""
+    from fieldtui.app import make_app
+    from tests.tui.conftest import TODAY
+
+    fill_store(store, 3)
+    app = make_app(store, poll_seconds=0, fixed_today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        prepared = app._screen_stacks  # Textual's screens per mode
+        assert "pendaftaran" in prepared and "kunjungan" in prepared
+        screen = prepared["pendaftaran"][0]
+        assert isinstance(screen, SignUpsScreen)
+        assert screen.query_one(PagedTable).row_count == 3  # read while the dashboard showed
+        await pilot.press("f4")
+        assert app.screen is screen and screen.query_one(PagedTable).row_count == 3
