@@ -15,10 +15,11 @@ from fieldtui.cli import main
 from fieldtui.domain.models import Officer, Period, Role
 from fieldtui.domain.progress_rows import Level
 from fieldtui.exchange.columns import PROGRESS_COLUMNS
-from fieldtui.exchange.demo import BRANCH_CODE, create_demo_store
+from fieldtui.exchange.demo import BRANCH_CODE, DemoSummary
 from fieldtui.exchange.report import build_report, report_json
 from fieldtui.store.repository import Store
 from tests.builders import SESETAN, acting_as, make_signup, make_visit
+from tests.conftest import copy_demo
 
 ROW_KEYS = [
     "level",
@@ -49,11 +50,11 @@ TOP_KEYS = [
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo store, built once for this module (~10 s)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.fieldtui.json"
-    create_demo_store(path)
-    return path
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, demo_master: tuple[Path, DemoSummary]
+) -> Path:
+    """A copy of the demo store built once for the run (tests/conftest.py)."""
+    return copy_demo(demo_master[0], tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module")

@@ -39,16 +39,20 @@ from fieldtui.exchange.demo_signups import SignUpMaker, Where, split
 from fieldtui.store.check import check_store
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
+from tests.conftest import copy_demo
 
 SESETAN, UBUNG_KAJA, DANGIN_PURI_KANGIN = "51.71.01.1003", "51.71.04.2008", "51.71.04.2001"
 YEAR = Period.year(2017)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, DemoSummary]]:
-    """The demo store, built once into a file and read back from disk (read-only)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.fieldtui.json"
-    summary = create_demo_store(path)
+def built(
+    tmp_path_factory: pytest.TempPathFactory, demo_master: tuple[Path, DemoSummary]
+) -> Iterator[tuple[Store, DemoSummary]]:
+    """The demo store as built for this run (tests/conftest.py), read back from disk from a
+    copy of its own (read-only)."""
+    master, summary = demo_master
+    path = copy_demo(master, tmp_path_factory.mktemp("demo"))
     with Store.open(path, read_only=True) as store:
         yield store, summary
 
