@@ -33,10 +33,13 @@ class AuditMixin(StoreBase):
     """Reading the trail, recording reveals and exports, and reviews."""
 
     def history(self, record_id: str) -> list[AuditEntry]:
-        """Every audit entry about one record, oldest first."""
+        """Every audit entry about one record, oldest first (by when it was made: entries a
+        merge brought from a laptop sit among this machine's own in time order)."""
         with self._mutex:
             doc_ids = list(self._index.audit.get(record_id, ()))
-            return [self._load_doc(AuditEntry, ix.AUDIT, d) for d in doc_ids]
+            entries = [self._load_doc(AuditEntry, ix.AUDIT, d) for d in doc_ids]
+        # Stable: entries made in the same instant keep the order they were stored in.
+        return sorted(entries, key=lambda entry: entry.at)
 
     def audit_log(self, *, action: AuditAction | None = None, limit: int = 100) -> list[AuditEntry]:
         """The latest entries of the whole trail (optionally one action), newest first."""

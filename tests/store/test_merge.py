@@ -495,3 +495,23 @@ def test_the_registration_flagged_as_a_duplicate_is_the_one_not_counted() -> Non
     assert counts() == (1, 0)  # the original counts, the flagged duplicate does not
     target.review(RecordKind.SIGNUP, later.id, ReviewState.REJECTED, "ganda")
     assert counts() == (1, 0)
+
+
+def test_a_records_history_is_in_time_order_after_a_merge() -> None:
+    """Entries a merge brings from a laptop are stored after this machine's own, but a record's
+    history lists them by when they were made."""
+    import time
+
+    target = branch()
+    target.create_officer(Officer(username="wayan", name="I Wayan Sudarma"))
+    with acting_as(target, "wayan"):
+        signup = target.create_signup(make_signup(target.actor.id if target.actor else ""))
+    laptop_copy = clone(target, "wayan")
+    laptop_copy.update_signup(dataclasses.replace(signup, income_rp=2_500_000), reason="naik")
+    time.sleep(1.1)  # entries are timed to the second
+    target.record_reveal(signup.id, "cek KTP")  # made here after the laptop's edit
+    merge(target, laptop_copy)
+    history = target.history(signup.id)
+    assert [e.at for e in history] == sorted(e.at for e in history)
+    actions = [e.action for e in history]
+    assert actions.index(AuditAction.UPDATE) < actions.index(AuditAction.REVEAL)
