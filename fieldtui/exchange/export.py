@@ -9,11 +9,9 @@ the file into place. NIKs and phones are masked (``5171********0001``) unless ``
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from fieldtui.exchange.tabular import FileFormat, TableWriter, open_writer, priv
 from fieldtui.i18n import t
 from fieldtui.store.errors import PermissionDenied, StoreReadOnly
 from fieldtui.store.export_rows import RecordStream, signup_records, visit_records
+from fieldtui.store.gcpause import paused_gc
 from fieldtui.store.listing import RecordFilter
 from fieldtui.store.repository import Store
 
@@ -189,7 +188,7 @@ def _write_records(
     under = tuple(root + "." for root in roots) if roots is not None else None
     desa = stream.keys.index("desa_code")
     done = written = 0
-    with _no_gc():
+    with paused_gc():
         for batch in stream.batches:
             if under is not None:  # a branch: only the records in its kab/kota
                 rows = [row_of(record) for record in batch if record[desa].startswith(under)]
@@ -201,19 +200,6 @@ def _write_records(
             if progress is not None:
                 progress(done, stream.total)
     return written
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of short-lived tuples and strings (freed by reference counting as each batch
-    is written) would set off the cycle collector again and again: a third of the time."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _RowMaker:

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -25,6 +23,7 @@ from fieldtui.domain.models import Banjar, Period, SignUp, Target, Visit
 from fieldtui.domain.progress import ProgressBook, ProgressRow, RegionResolver
 from fieldtui.store import indexes as ix
 from fieldtui.store.codec import decode
+from fieldtui.store.gcpause import paused_gc
 from fieldtui.store.indexes import Row
 
 Tables = Callable[[], Mapping[str, Mapping[str, dict[str, Any]]]]
@@ -202,18 +201,6 @@ class _Gone:
     region_code: str = ""
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Many small objects at once: skip the repeated full collections meanwhile."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 @dataclass(frozen=True)
 class ProgressLine:
     """One region's progress for a period: the period's own figures and the running total.
@@ -335,12 +322,12 @@ class Aggregates:
 
     def _read_facts(self) -> _Facts:
         if self._facts is None:
-            with _no_gc():
+            with paused_gc():
                 self._facts = _Facts.read(self._tables())
         return self._facts
 
     def _build(self, period: Period | None) -> ProgressBook:
-        with _no_gc():
+        with paused_gc():
             return self._fill(ProgressBook(self._resolver, period=period))
 
     def _fill(self, book: ProgressBook) -> ProgressBook:

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from fieldtui.domain import clock
+from fieldtui.store.journal import fsync_dir
 from fieldtui.store.sharing import file_mode_for, is_shared_directory
 
 KEEP = 7
@@ -60,14 +61,6 @@ def _copy(source: Path, target: Path, mode: int) -> None:
     os.chmod(target, mode)  # the umask may have taken bits away; never adds world bits
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def make_backup(path: Path, *, now: dt.datetime | None = None, keep: int = KEEP) -> Path:
     """Copy the store's snapshot and journal into a new backup folder; prune old ones.
 
@@ -90,7 +83,7 @@ def make_backup(path: Path, *, now: dt.datetime | None = None, keep: int = KEEP)
     os.rename(temp, final)
     if shared:
         os.chmod(final, 0o2770)
-    _fsync_dir(folder)
+    fsync_dir(folder)
     for old in list_backups(path)[keep:]:
         shutil.rmtree(old, ignore_errors=True)
     return final

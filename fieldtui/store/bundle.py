@@ -21,14 +21,12 @@ indexes), into the same `Bundle` shape that `Store.merge_from` takes.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,8 @@ import orjson
 
 from fieldtui.store import indexes as ix
 from fieldtui.store.errors import StoreError, StoreReadOnly, StoreTooNew
+from fieldtui.store.gcpause import paused_gc
+from fieldtui.store.journal import fsync_dir
 from fieldtui.store.schema import SCHEMA, stored_version
 
 FORMAT = "fieldtui-bundle"
@@ -104,29 +104,8 @@ def write_bundle_file(bundle: Bundle, path: Path) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return path.stat().st_size
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection inside: building 100k documents that all stay alive would
-    trigger dozens of full collections (a third of the time) that free nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def is_bundle_file(path: Path) -> bool:

@@ -42,34 +42,30 @@ from fieldtui.domain import clock
 from fieldtui.domain.ids import new_id
 from fieldtui.domain.models import (
     AuditAction,
-    Banjar,
     FieldChange,
-    Officer,
     RecordKind,
-    SignUp,
-    Target,
-    Visit,
 )
 from fieldtui.domain.permissions import Permission
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import StoreBase
-from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, paused_gc, write_bundle_file
+from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, write_bundle_file
 from fieldtui.store.codec import decode
 from fieldtui.store.errors import ValidationFailed
-from fieldtui.store.merge_plan import KIND, MergePlan, MergeSummary, by_record, check_bundle
+from fieldtui.store.gcpause import paused_gc
+from fieldtui.store.merge_plan import (
+    KIND,
+    MODELS,
+    MergePlan,
+    MergeSummary,
+    by_record,
+    check_bundle,
+)
 from fieldtui.store.merge_versions import NOT_CHANGES
 from fieldtui.store.schema import SCHEMA
 
 __all__ = ["ConflictVersion", "MergeMixin", "MergeSummary"]
 
 STORE_ID_KEY = "store_id"
-_MODELS: dict[str, type[Any]] = {
-    ix.OFFICERS: Officer,
-    ix.BANJARS: Banjar,
-    ix.VISITS: Visit,
-    ix.SIGNUPS: SignUp,
-    ix.TARGETS: Target,
-}
 
 
 @dataclass(frozen=True)
@@ -164,7 +160,7 @@ class MergeMixin(StoreBase):
                             record_id=rid,
                             version_id=str(row.get("id")),
                             history=tuple(sorted(h)),
-                            record=decode(_MODELS[table], row["doc"]),
+                            record=decode(MODELS[table], row["doc"]),
                         )
                     )
         return found

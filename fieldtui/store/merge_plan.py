@@ -435,7 +435,8 @@ class MergePlan:
         self.backend.insert(ix.AUDIT, encode(entry))
 
 
-_MODELS: dict[str, type[Any]] = {
+# The model of each table's documents (what a bundle's are checked against).
+MODELS: dict[str, type[Any]] = {
     ix.OFFICERS: Officer,
     ix.BANJARS: Banjar,
     ix.VISITS: Visit,
@@ -449,11 +450,11 @@ _MODELS: dict[str, type[Any]] = {
 def check_bundle(bundle: Bundle) -> None:
     """Refuse a bundle holding any document this store could not read back (a wrong type, a
     malformed NIK): merged, it would break every list that shows it. Nothing is merged then."""
-    for table, model in _MODELS.items():
+    for table, model in MODELS.items():
         for doc in bundle.tables.get(table, ()):
             _check_doc(table, model, doc)
     for row in bundle.tables.get(CONFLICTS, ()):
-        kept_as = _MODELS.get(str(row.get("table", "")))
+        kept_as = MODELS.get(str(row.get("table", "")))
         if kept_as is None or not isinstance(row.get("doc"), dict):
             raise ValidationFailed(
                 "merge.error.bad_record", table=CONFLICTS, id=str(row.get("id", "")), detail="doc"
