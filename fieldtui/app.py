@@ -25,7 +25,6 @@ from textual.signal import Signal
 from fieldtui import __version__
 from fieldtui.domain import clock
 from fieldtui.domain.models import Officer, RecordKind, Visit
-from fieldtui.exchange.columns import ExportKind
 from fieldtui.i18n import t
 from fieldtui.screens.base import translate_bindings
 from fieldtui.screens.calculator import CalculatorScreen
@@ -222,6 +221,8 @@ class FieldApp(App[None]):
 
     def action_export(self) -> None:
         """Export sign-ups, visits or progress to a file (what the current screen shows)."""
+        # Imported here: the export's modules are not needed to start the app.
+        from fieldtui.exchange.columns import ExportKind
         from fieldtui.screens.export_dialog import KIND_OF_MODE, ExportDialog
 
         if not isinstance(self.screen, ExportDialog):
