@@ -12,12 +12,12 @@ _last_ms = -1
 _last_rand = 0
 
 
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # ten bits -> two characters
+
+
 def _encode(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, rem = divmod(value, 32)
-        chars.append(_ALPHABET[rem])
-    return "".join(reversed(chars))
+    """The last ``length`` (an even number) base32 digits of ``value``, two at a time."""
+    return "".join(_PAIRS[(value >> shift) & 1023] for shift in range(5 * length - 10, -1, -10))
 
 
 def new_id(now_ms: int | None = None) -> str:

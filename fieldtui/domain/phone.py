@@ -21,6 +21,23 @@ _SEPARATORS = re.compile(r"[\s.\-()/]+")
 _MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 _REASON_TOO_SHORT = phonenumbers.ValidationResult.TOO_SHORT
 _REASON_TOO_LONG = phonenumbers.ValidationResult.TOO_LONG
+# The common case, read without phonenumbers' general parser (its parse is ~50 us, an import
+# of 10,000 rows checks 10,000 numbers): "08…" or "+628…" whose national part matches
+# libphonenumber's own mobile pattern for Indonesia, taken from its metadata. Such a number
+# is mobile and valid whatever else it is (no premium, toll-free, shared-cost or UAN pattern
+# for ID overlaps it); tests compare this path with the full one number by number.
+
+
+def _mobile_desc() -> tuple[str, frozenset[int]]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+    mobile = metadata.mobile if metadata is not None else None
+    if mobile is None or mobile.national_number_pattern is None:  # pragma: no cover
+        raise RuntimeError("phonenumbers has no mobile pattern for Indonesia")
+    return mobile.national_number_pattern, frozenset(mobile.possible_length or ())
+
+
+_MOBILE_PATTERN, _MOBILE_LENGTHS = _mobile_desc()
+_FAST_MOBILE = re.compile(rf"(?:\+62|0)({_MOBILE_PATTERN})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +100,13 @@ def _parse_phone(text: str) -> PhoneResult:
         compact = "+" + compact[2:]
     elif compact.startswith("62"):
         compact = "+" + compact
+    fast = _FAST_MOBILE.fullmatch(compact)
+    if fast is not None and len(fast.group(1)) in _MOBILE_LENGTHS:
+        return PhoneResult("+62" + fast.group(1))
+    return _parse_with_phonenumbers(compact)
+
+
+def _parse_with_phonenumbers(compact: str) -> PhoneResult:
     try:
         number = phonenumbers.parse(compact, REGION)
     except NumberParseException as exc:

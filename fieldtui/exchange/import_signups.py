@@ -168,7 +168,7 @@ class SignUpRows(Rows):
                 name=name,
                 birth_date=born,
                 sex=sex,
-                phone=phone,
+                phone=_as_stored(phone),
                 occupation_code=occupation,
                 address=texts["address"],
             ),
@@ -254,3 +254,11 @@ class SignUpRows(Rows):
                 create_imported_signup(store, record, reason=self.reason(number))
 
         return self.write(run)
+
+
+def _as_stored(phone: str | None) -> str | None:
+    """The phone in E.164 as the store keeps it (a refused one as typed: the store says why)."""
+    if not phone:
+        return phone
+    checked = parse_phone(phone)
+    return checked.e164 if checked.ok else phone

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from fieldtui.domain import clock
+from fieldtui.domain.ids import new_id
 from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import (
     AuditAction,
@@ -32,7 +33,7 @@ from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import t
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import Backend, Doc
-from fieldtui.store.codec import decode, diff, encode
+from fieldtui.store.codec import created_changes, decode, diff, encode
 from fieldtui.store.errors import NotFound, PermissionDenied, StoreReadOnly, ValidationFailed
 from fieldtui.store.indexes import Indexes
 
@@ -186,8 +187,8 @@ class StoreBase:
             if check is not None:
                 check()
             self._backend.insert(kind.table, doc)
-            self._audit(
-                actor.id, AuditAction.CREATE, kind.record_kind, record.id, diff(None, doc), reason
+            self._backend.insert(
+                ix.AUDIT, created_entry(actor.id, kind.record_kind, record.id, doc, reason)
             )
         return record
 
@@ -287,6 +288,23 @@ class StoreBase:
         )
         self._backend.insert(ix.AUDIT, encode(entry))
         return entry
+
+
+def created_entry(
+    actor_id: str, record_kind: RecordKind, record_id: str, doc: Doc, reason: str = ""
+) -> Doc:
+    """The stored form of the CREATE audit entry of a new record ``doc``: what
+    ``encode(AuditEntry(..., changes=diff(None, doc)))`` gives, without the objects between."""
+    return {
+        "actor_id": actor_id,
+        "action": AuditAction.CREATE.value,
+        "record_kind": record_kind.value,
+        "record_id": record_id,
+        "changes": created_changes(doc),
+        "reason": reason,
+        "id": new_id(),
+        "at": encode(clock.now()),
+    }
 
 
 def _carry_over(old: R, new: R, action: AuditAction) -> R:

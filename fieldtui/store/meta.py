@@ -105,8 +105,8 @@ class MetaMixin(StoreBase):
 class _FollowingBackend:
     """A backend that hands each write to the store's indexes as soon as it is made.
 
-    At the commit the backend reports the same changes again; applying a change to the indexes
-    (and the progress books listening to them) twice leaves them as applying it once.
+    At the commit the backend reports the same changes again; `unfollowed` leaves out those the
+    indexes have already seen (applying them twice would give the same state, at twice the cost).
     """
 
     def __init__(self, inner: Backend, index: Indexes) -> None:
@@ -114,10 +114,25 @@ class _FollowingBackend:
         self.index = index
         self.path: Path | None = inner.path
         self.read_only = inner.read_only
+        self.followed: dict[tuple[str, int], Doc | None] = {}  # the last document indexed
 
     def _follow(self, table: str, doc_id: int) -> None:
         doc = self.inner.get(table, doc_id)
+        self.followed[table, doc_id] = doc
         self.index.apply([Change(table=table, doc_id=doc_id, doc=doc)], self.inner.tables)
+
+    def unfollowed(self, changes: list[Change]) -> list[Change]:
+        """The committed changes the indexes have not seen yet: those of a document whose last
+        change is not the very document object indexed when it was written."""
+        last: dict[tuple[str, int], Doc | None] = {}
+        for change in changes:
+            last[change.table, change.doc_id] = change.doc
+        seen = {
+            key
+            for key, doc in last.items()
+            if doc is not None and key in self.followed and self.followed[key] is doc
+        }
+        return [c for c in changes if (c.table, c.doc_id) not in seen]
 
     def tables(self) -> Mapping[str, Mapping[str, Doc]]:
         """All tables of the wrapped backend."""

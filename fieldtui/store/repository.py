@@ -23,7 +23,7 @@ from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt, StoreReadOnly
 from fieldtui.store.merge import MergeMixin
-from fieldtui.store.meta import MetaMixin
+from fieldtui.store.meta import MetaMixin, _FollowingBackend
 from fieldtui.store.records import RecordsMixin
 from fieldtui.store.schema import SCHEMA, Schema, prepare
 from fieldtui.store.sharing import world_accessible
@@ -183,7 +183,12 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
 
     def _on_changes(self, changes: list[Change]) -> None:
         with self._mutex:
-            touched = self._index.apply(changes, self._backend.tables)
+            backend = self._backend
+            if isinstance(backend, _FollowingBackend):  # a batch's commit: mostly seen already
+                touched = {c.table for c in changes}
+                touched |= self._index.apply(backend.unfollowed(changes), backend.tables)
+            else:
+                touched = self._index.apply(changes, backend.tables)
             if "*" in touched:
                 self._aggregates.reset()
         if "*" in touched:

@@ -48,10 +48,14 @@ def test_trail_has_no_way_to_change_it(store: Store) -> None:
 def test_change_and_entry_share_one_transaction(
     store: Store, officer: Officer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("disk gone")
+    real_insert = store._backend.insert
 
-    monkeypatch.setattr(store, "_audit", broken)
+    def insert(table: str, doc: dict[str, object]) -> int:
+        if table == "audit":  # the record is written, then its entry fails
+            raise OSError("disk gone")
+        return real_insert(table, doc)
+
+    monkeypatch.setattr(store._backend, "insert", insert)
     with pytest.raises(OSError):
         store.create_visit(make_visit(officer.id))
     monkeypatch.undo()

@@ -204,5 +204,46 @@ def test_diff_of_lists_and_creation() -> None:
     assert diff(encode(old), encode(old)) == ()
 
 
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from(["a", "b", "updated_at"]), inner, max_size=3)
+        ),
+        max_leaves=12,
+    )
+)
+def test_creation_diff_is_the_diff_against_nothing(value: object) -> None:
+    """The short way `diff(None, doc)` takes gives what the general walk gives from {}."""
+    from fieldtui.store.codec import _diff_into
+
+    doc = {"x": value, "updated_at": "t", "y": [value, None]}
+    general: list[FieldChange] = []
+    _diff_into(general, "", {}, doc, frozenset({"updated_at"}))
+    assert diff(None, doc) == tuple(general)
+
+
 def test_diff_sees_type_changes() -> None:
     assert diff({"a": 1}, {"a": True}) == (FieldChange(field="a", before=1, after=True),)
+
+
+def test_created_entry_is_the_encoded_audit_entry() -> None:
+    """The creation's audit entry written straight as a document is the entry `encode` gives."""
+    from fieldtui.store.base import created_entry
+
+    doc = encode(_signup())
+    fast = created_entry("officer-1", models.RecordKind.SIGNUP, "r1", doc, "import x.csv")
+    entry = AuditEntry(
+        actor_id="officer-1",
+        action=models.AuditAction.CREATE,
+        record_kind=models.RecordKind.SIGNUP,
+        record_id="r1",
+        changes=diff(None, doc),
+        reason="import x.csv",
+        id=fast["id"],
+        at=decode(AuditEntry, fast).at,
+    )
+    assert fast == encode(entry)
+    assert list(fast) == list(encode(entry))  # the same keys in the same order, as stored
+    assert decode(AuditEntry, fast) == entry

@@ -132,3 +132,32 @@ def test_mask_keeps_prefix_and_last_three(e164: str) -> None:
     assert len(masked) == len(e164)
     assert masked[:6] == e164[:6] and masked[-3:] == e164[-3:]
     assert set(masked[6:-3]) == {"*"}
+
+
+# --- the fast path agrees with phonenumbers ---------------------------------------------------
+
+
+@given(
+    st.sampled_from(["0", "+62", "62", "0062", "+620", ""]),
+    st.text(alphabet="0123456789", min_size=1, max_size=14),
+)
+def test_fast_path_answers_as_phonenumbers_does(prefix: str, digits: str) -> None:
+    """Numbers read by the fast path get the same answer as from libphonenumber's full parse."""
+    from fieldtui.domain.phone import _parse_phone, _parse_with_phonenumbers
+
+    typed = prefix + digits
+    compact = "+" + typed[2:] if typed.startswith("0062") else typed
+    compact = "+" + compact if compact.startswith("62") else compact
+    assert _parse_phone(typed) == _parse_with_phonenumbers(compact)
+
+
+def test_fast_path_every_mobile_prefix_and_length() -> None:
+    """Every 8x prefix at every length from 8 to 13 digits, exhaustively over the prefixes."""
+    from fieldtui.domain.phone import _parse_phone, _parse_with_phonenumbers
+
+    for second in "0123456789":
+        for third in "0123456789":
+            for length in range(8, 14):
+                national = ("8" + second + third + "1234567890123")[:length]
+                for typed in ("0" + national, "+62" + national):
+                    assert _parse_phone(typed) == _parse_with_phonenumbers(typed), typed
