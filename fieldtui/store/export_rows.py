@@ -52,22 +52,39 @@ class _Payments:
     def __init__(self) -> None:
         self._ends: dict[tuple[str, int], str] = {}
 
+    def _end(self, payment: Mapping[str, Any]) -> str:
+        key = (str(payment.get("period_start", "")), int(payment.get("months", 0)))
+        end = self._ends.get(key)
+        if end is None:
+            start = dt.date.fromisoformat(key[0])
+            end = self._ends[key] = clock.add_months(start, key[1]).isoformat()
+        return end
+
+    def _one(self, payment: Mapping[str, Any]) -> tuple[object, ...]:
+        return (
+            1,
+            int(payment.get("amount_rp", 0)),
+            payment.get("paid_on"),
+            payment.get("months"),
+            payment.get("amount_rp"),
+            payment.get("method", ""),
+            payment.get("receipt_no", ""),
+            self._end(payment),
+        )
+
     def summary(self, payments: list[Mapping[str, Any]]) -> tuple[object, ...]:
         """count, total, last paid on, its months, amount, method, receipt, paid until."""
         if not payments:
             return (0, 0, None, None, None, "", "", None)
+        if len(payments) == 1:  # most sign-ups: one payment at registration
+            return self._one(payments[0])
         last: Mapping[str, Any] = payments[0]
         total, paid_until = 0, ""
         for payment in payments:
             total += int(payment.get("amount_rp", 0))
             if str(payment.get("paid_on", "")) >= str(last.get("paid_on", "")):
                 last = payment
-            key = (str(payment.get("period_start", "")), int(payment.get("months", 0)))
-            end = self._ends.get(key)
-            if end is None:
-                start = dt.date.fromisoformat(key[0])
-                end = self._ends[key] = clock.add_months(start, key[1]).isoformat()
-            paid_until = max(paid_until, end)
+            paid_until = max(paid_until, self._end(payment))
         return (
             len(payments),
             total,
