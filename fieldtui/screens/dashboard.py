@@ -201,8 +201,10 @@ class DashboardScreen(FieldScreen):
         self._show_header()
         self._show_detail()
         banner = self.query_one("#dashboard-flags", Static)
-        banner.update(figures.flags)
+        shown = not banner.has_class("-empty")
         banner.set_class(not figures.flags, "-empty")
+        # One line, shown or not: a new text alone does not move anything on the screen.
+        _set_text(banner, figures.flags, layout=shown != bool(figures.flags))
         self.field_app.warm_up()  # the first figures are up: now the searches, in the background
 
     def _warn_style(self) -> Style:
@@ -213,9 +215,10 @@ class DashboardScreen(FieldScreen):
 
     def _show_header(self) -> None:
         names = [self._region_name(code) for code in [*self.trail, self.code]]
-        self.query_one("#dashboard-crumbs", Static).update(" › ".join(names))
-        self.query_one("#dashboard-period", Static).update(
-            t("dashboard.period.label", period=self.selection.label())
+        _set_text(self.query_one("#dashboard-crumbs", Static), " › ".join(names))
+        _set_text(
+            self.query_one("#dashboard-period", Static),
+            t("dashboard.period.label", period=self.selection.label()),
         )
 
     def _region_name(self, code: str) -> str:
@@ -254,12 +257,13 @@ class DashboardScreen(FieldScreen):
         line, figures = self.current_line(), self.figures
         summary = self.query_one("#dashboard-summary", Static)
         spark = self.query_one("#dashboard-trend", Sparkline)
+        # The summary's box has a fixed size (3 lines): new figures need no new layout.
         if line is None or figures is None:
-            summary.update("")
+            _set_text(summary, "", layout=False)
             spark.data = []
             return
         stale = line is not figures.total and is_stale(line, figures.day, self.stale_weeks)
-        summary.update(detail(line, self.selection, figures.day, stale=stale))
+        _set_text(summary, detail(line, self.selection, figures.day, stale=stale), layout=False)
         summary.set_class(stale, "-stale")
         spark.data = list(line.to_date_row.weekly)
 
@@ -305,3 +309,10 @@ class DashboardScreen(FieldScreen):
             return
         self._custom = period
         self.selection = PeriodSelection.of(PeriodChoice.CUSTOM, clock.today(), period)
+
+
+def _set_text(widget: Static, content: str, *, layout: bool = True) -> None:
+    """Update ``widget`` only when its text changes: every Static update costs a repaint, and
+    a layout pass of the whole screen unless ``layout`` is False (a box of fixed size)."""
+    if widget.content != content:
+        widget.update(content, layout=layout)

@@ -183,3 +183,10 @@ async def test_an_officer_sees_flags_on_own_records(store: Store, app: FieldApp)
         await pilot.pause()
         assert banner.display and "1 pendaftaran" in str(banner.render())
         assert "F7" in str(banner.render())
+        store.use_actor("sri")  # the officer fixed it; the supervisor approves
+        store.review(RecordKind.SIGNUP, signup.id, ReviewState.APPROVED, "")
+        store.use_actor("wayan")
+        app.store_changed.publish(frozenset({RecordKind.REVIEW}))
+        await _settle(app)
+        await pilot.pause()
+        assert not banner.display
