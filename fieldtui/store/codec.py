@@ -237,7 +237,10 @@ def diff(
 
 def created_changes(doc: Mapping[str, Json], *, ignore: frozenset[str] = _NOT_DIFFED) -> Json:
     """`encode(diff(None, doc))` made directly: the stored changes of a new record's audit
-    entry (every save of a new record writes one; an import writes thousands)."""
+    entry (every save of a new record writes one; an import writes thousands).
+
+    For an encoded record (``encode(record)``: string keys, JSON leaves), which is all it is
+    given; tests compare it with the general walk."""
     out: list[Json] = []
     _created_into(out, "", doc, ignore, _change_doc)
     return out
