@@ -17,8 +17,9 @@ _PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # ten bits -> two charac
 
 def _encode(value: int, length: int) -> str:
     """The last ``length`` base32 digits of ``value``, two at a time (ULIDs use 10 and 16)."""
-    pairs = "".join(_PAIRS[(value >> shift) & 1023] for shift in range(5 * length - 10, -1, -10))
-    return _ALPHABET[(value >> (5 * length - 5)) & 31] + pairs if length % 2 else pairs
+    even = length - length % 2
+    pairs = "".join(_PAIRS[(value >> shift) & 1023] for shift in range(5 * even - 10, -1, -10))
+    return _ALPHABET[(value >> (5 * even)) & 31] + pairs if length % 2 else pairs
 
 
 def new_id(now_ms: int | None = None) -> str:
