@@ -158,19 +158,18 @@ class CsvWriter:
         yes/no, dates and numbers are already as written, so the rows go to the csv module as
         they are; otherwise only the columns that need it are changed.
         """
+        if not rows:
+            return
+        # The batch's columns, once (C-level): each check then walks a column as a tuple.
+        cells: list[Sequence[Any]] = list(zip(*rows, strict=True))
         texts = [
-            i
-            for i in self._texts
-            if not _FORMULA.isdisjoint(map(_FIRST, filter(None, map(itemgetter(i), rows))))
+            i for i in self._texts if not _FORMULA.isdisjoint(map(_FIRST, filter(None, cells[i])))
         ]
-        others = [
-            i for i in self._others if not _AS_IS.issuperset(map(type, map(itemgetter(i), rows)))
-        ]
+        others = [i for i in self._others if not _AS_IS.issuperset(map(type, cells[i]))]
         if not texts and not others:
             self._csv.writerows(rows)
             return
-        # Fix the columns that need it, whole: transposing in and out is C-level work.
-        cells: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        # Fix the columns that need it, whole, and transpose back.
         starts = FORMULA_STARTS
         for i in texts:
             cells[i] = [("'" + v) if v and v[0] in starts else v for v in cells[i]]
