@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from fieldtui.domain.banjars import (
     MAX_NAME_LENGTH,
@@ -21,6 +21,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class BanjarDialog(FieldModal[Banjar | None]):
@@ -85,7 +86,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
                 Input(max_length=200, id="banjar-notes"),
                 id="field-banjar-notes",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#banjar-name", Input).focus()

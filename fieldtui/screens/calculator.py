@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from fieldtui.domain import occupations
 from fieldtui.domain.contributions import (
@@ -33,6 +33,7 @@ from fieldtui.screens.base import FieldScreen
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.income_input import IncomeInput
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.tick_box import TickBox
 
@@ -149,7 +150,7 @@ class CalculatorScreen(FieldScreen):
                 yield Static("", id="calc-notes")
                 yield Static("", id="calc-warning")
                 yield Static("", id="calc-source")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-income", FormField).show(t("calc.income_hint"))

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from fieldtui.domain import clock
 from fieldtui.domain.models import Period, RecordKind, Role
@@ -36,6 +36,7 @@ from fieldtui.screens.progress_view import (
 )
 from fieldtui.screens.review_rows import flag_banner, flagged_counts
 from fieldtui.store.aggregates import ProgressLine
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 
 COLUMNS = (
@@ -115,7 +116,7 @@ class DashboardScreen(FieldScreen):
                 with Vertical(id="dashboard-trend-box"):
                     yield Static(t("dashboard.trend"), id="dashboard-trend-label")
                     yield Sparkline([], id="dashboard-trend")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

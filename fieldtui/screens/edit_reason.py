@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class EditReasonDialog(FieldModal[str | None]):
@@ -36,7 +37,7 @@ class EditReasonDialog(FieldModal[str | None]):
                 Input(placeholder=t("visits.reason.hint"), max_length=200, id="reason-text"),
                 id="field-reason",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reason-text", Input).focus()

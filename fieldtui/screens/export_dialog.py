@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, ProgressBar, Select, Static
+from textual.widgets import Input, ProgressBar, Select, Static
 
 from fieldtui.domain.models import Period
 from fieldtui.domain.progress_rows import Level
@@ -32,6 +32,7 @@ from fieldtui.i18n import fmt_number, t
 from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.tick_box import TickBox
 
 # The app's modes and what their Ctrl+E exports by default.
@@ -84,7 +85,7 @@ class ExportDialog(FieldModal[ExportResult | None]):
             yield TickBox(t("export.dialog.force"), id="export-force")
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._fill_defaults()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from fieldtui.domain.auth import os_login_name
 from fieldtui.domain.models import Officer, Role
@@ -13,6 +13,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class FirstRunScreen(FieldModal[Officer | None]):
@@ -51,7 +52,7 @@ class FirstRunScreen(FieldModal[Officer | None]):
                 Select(roles, value=Role.OFFICER, allow_blank=False, id="first-run-role"),
                 id="field-role",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#first-run-name", Input).focus()

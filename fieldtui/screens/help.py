@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal, translate_bindings
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 def key_table(screen: Screen[object]) -> Table:
@@ -45,7 +46,7 @@ class HelpScreen(FieldModal[None]):
             yield Static(t("help.title"), id="help-title")
             yield Static(key_table(self.under), id="help-keys")
             yield Static(t("help.tips"), id="help-tips")
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         """Close the help."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from fieldtui.domain import clock
 from fieldtui.domain.models import Period
@@ -13,6 +13,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class PeriodDialog(FieldModal[Period | None]):
@@ -49,7 +50,7 @@ class PeriodDialog(FieldModal[Period | None]):
                 DateInput(self.current.end, id="period-to"),
                 id="field-to",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_input_submitted(self) -> None:
         self.action_accept()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class ReasonDialog(FieldModal[str | None]):
@@ -61,7 +62,7 @@ class ReasonDialog(FieldModal[str | None]):
                 required=True,
                 id="field-reason",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reason-input", Input).focus()

@@ -22,7 +22,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fieldtui.domain.models import RecordKind, SignUp, Visit
 from fieldtui.domain.permissions import Permission, can
@@ -40,6 +40,7 @@ from fieldtui.screens.record_view import (
 )
 from fieldtui.store.errors import StoreError
 from fieldtui.store.repository import Store
+from fieldtui.widgets.key_footer import KeyFooter
 
 _FORMS = {  # record kind -> (module, class, keyword) of the form that edits it
     RecordKind.SIGNUP: ("fieldtui.screens.signup_form", "SignUpFormScreen", "signup"),
@@ -87,7 +88,7 @@ class RecordDetailScreen(FieldPage[None]):
             yield Static("", id="detail-fields")
             yield Static(t("detail.history"), id="detail-history-title")
             yield Static("", id="detail-history")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._today = self.field_app.today()

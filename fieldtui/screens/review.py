@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from fieldtui.domain.models import Officer, RecordKind, ReviewState, Role
@@ -40,6 +40,7 @@ from fieldtui.screens.review_rows import (
 )
 from fieldtui.store.errors import StoreError
 from fieldtui.store.listing import RecordFilter
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.paged_table import PagedTable
 
@@ -110,7 +111,7 @@ class ReviewScreen(FieldScreen):
                 yield Static("", id="review-position")
             yield ReviewTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="review-table")
             yield Static("", id="review-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.spec = self.default_filter()

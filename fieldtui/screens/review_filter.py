@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 
 from fieldtui.domain.models import Officer, ReviewState
 from fieldtui.domain.regions import branches, gazetteer
@@ -16,6 +16,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.screens.review_rows import AWAITING, FLAGGED, QueueFilter, QueueKind
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.village_picker import VillagePicker
 
 # The state choices: the two groups the screen uses, then each state on its own.
@@ -128,7 +129,7 @@ class ReviewFilterDialog(FieldModal[QueueFilter | None]):
                 DateInput(where.date_to, id="review-filter-to"),
                 id="field-review-filter-to",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-filter-officer", Select).focus()
@@ -200,7 +201,7 @@ class ApproveMarkedDialog(FieldModal[bool]):
                 t("review.bulk.title", count=fmt_number(self.count)), id="approve-marked-title"
             )
             yield Static(t("review.bulk.body"))
-        yield Footer()
+        yield KeyFooter()
 
     def action_yes(self) -> None:
         """Approve them."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.theme import Theme
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from fieldtui.domain.models import RecordKind, Target
 from fieldtui.domain.permissions import Permission, can
@@ -36,6 +36,7 @@ from fieldtui.settings import (
 )
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 
 # Themes that stay readable in a 16-colour terminal; the ansi ones use the terminal's own.
@@ -116,7 +117,7 @@ class SettingsScreen(FieldScreen):
             yield TargetTable(id="settings-targets")
             yield Static(t("settings.users.title"), classes="settings-section")
             yield Static("", id="settings-users")
-        yield Footer()
+        yield KeyFooter()
 
     def _themes(self) -> list[str]:
         available = [theme for theme in THEMES if theme in self.app.available_themes]

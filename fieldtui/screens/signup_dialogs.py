@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField
+from fieldtui.widgets.key_footer import KeyFooter
 
 _BOX_CSS = """
 {name} {{ align: center middle; }}
@@ -38,7 +39,7 @@ class SignUpReasonDialog(FieldModal[str | None]):
                 Input(id="reason-input", max_length=200),
                 id="field-reason",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reason-input", Input).focus()
@@ -68,7 +69,7 @@ class SignUpDiscardDialog(FieldModal[bool]):
         with Vertical():
             yield Static(t("signups.discard.title"), classes="dialog-title")
             yield Static(t("signups.discard.body"))
-        yield Footer()
+        yield KeyFooter()
 
     def action_discard(self) -> None:
         """Leave; what was typed is not saved."""

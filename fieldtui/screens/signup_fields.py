@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from fieldtui.domain.models import (
     BpuCategory,
@@ -30,6 +30,7 @@ from fieldtui.screens.signup_values import (
 )
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.money_input import MoneyInput
 from fieldtui.widgets.occupation_picker import OccupationPicker
 from fieldtui.widgets.tick_box import TickBox
@@ -132,7 +133,7 @@ class SignUpFields(FieldPage[SignUp | None]):
                 has_input=False,
             )
         yield Static("", id="signup-status")
-        yield Footer()
+        yield KeyFooter()
 
     def _field(self, name: str, body: Widget, *, has_input: bool = True) -> FormField:
         if has_input:

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from fieldtui.domain import occupations
@@ -27,6 +27,7 @@ from fieldtui.i18n import fmt_date, t
 from fieldtui.screens.base import FieldScreen
 from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.store.listing import Page, RecordFilter
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.paged_table import Cell, Column, PagedTable
 
@@ -135,7 +136,7 @@ class SignUpsScreen(FieldScreen):
                 id="signups-table",
             )
             yield Static("", id="signups-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.field_app.store_changed.subscribe(self, self._store_changed)

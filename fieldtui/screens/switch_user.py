@@ -10,13 +10,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from fieldtui.domain.auth import verify_pin
 from fieldtui.domain.models import Officer
 from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 
 class SwitchUserDialog(FieldModal[Officer | None]):
@@ -54,7 +55,7 @@ class SwitchUserDialog(FieldModal[Officer | None]):
                 Input(password=True, restrict=r"[0-9]*", max_length=12, id="switch-pin"),
                 id="field-pin",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#switch-pin", Input).focus()

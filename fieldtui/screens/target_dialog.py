@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.domain.models import Banjar, Period, Target
@@ -24,6 +24,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import NotFound, StoreError
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 MAX_MATCHES = 12
 
@@ -132,7 +133,7 @@ class TargetDialog(FieldModal[Target | None]):
                 required=True,
                 id="field-number",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-period", FormField).show(t("settings.target.period_hint"))

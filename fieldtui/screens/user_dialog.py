@@ -11,7 +11,7 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from fieldtui.domain.auth import MAX_PIN_LENGTH, hash_pin, verify_pin
 from fieldtui.domain.models import Officer, Role
@@ -20,6 +20,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 
 _BOX_CSS = """
 {cls} {{ align: center middle; }}
@@ -92,7 +93,7 @@ class UserDialog(FieldModal[Officer | None]):
                 yield FormField(
                     t("users.field.pin_again"), _pin_input("user-pin-again"), id="field-pin-again"
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.current is None:
@@ -185,7 +186,7 @@ class PinDialog(FieldModal[Officer | None]):
             yield FormField(
                 t("users.field.pin_again"), _pin_input("pin-again"), required=True, id="field-again"
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-new", FormField).show(t("users.hint.pin"))

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from fieldtui.domain.models import Officer, RecordKind
 from fieldtui.domain.permissions import Permission
@@ -26,6 +26,7 @@ from fieldtui.screens.base import FieldPage
 from fieldtui.screens.reason_dialog import ReasonDialog
 from fieldtui.screens.user_dialog import PinDialog, UserDialog
 from fieldtui.store.errors import StoreError
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 
 
@@ -113,7 +114,7 @@ class UsersScreen(FieldPage[None]):
         yield Static("", id="users-role", markup=False)
         yield UserTable(id="users-table")
         yield Static("", id="users-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

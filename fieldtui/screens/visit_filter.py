@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from fieldtui.domain.models import VisitType
 from fieldtui.domain.regions import branches, gazetteer
@@ -16,6 +16,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.listing import RecordFilter
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.village_picker import VillagePicker
 
 
@@ -91,7 +92,7 @@ class VisitFilterDialog(FieldModal[RecordFilter | None]):
                 Input(where.text, placeholder=t("visits.filter.text_hint"), id="filter-text"),
                 id="field-filter-text",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(VillagePicker).focus()

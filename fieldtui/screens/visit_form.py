@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from fieldtui.domain import clock
 from fieldtui.domain.models import Banjar, RecordKind, Visit, VisitType
@@ -22,6 +22,7 @@ from fieldtui.store.errors import StoreError
 from fieldtui.widgets.banjar_select import BanjarSelect
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.tick_box import TickBox
 from fieldtui.widgets.village_picker import VillagePicker
 
@@ -100,7 +101,7 @@ class VisitFormScreen(FieldPage[Visit | None]):
             yield self._field_of("follow-up", DateInput(follow_up), label="follow_up")
             yield self._text("notes", visit.notes if visit else "", max_length=500)
             yield TickBox(t("visits.form.make_current"), is_current, id="visit-current")
-        yield Footer()
+        yield KeyFooter()
 
     def _field_of(self, name: str, body: Input, *, label: str | None = None) -> FormField:
         body.id = f"visit-{name}"

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from fieldtui.domain.models import RecordKind, Visit
 from fieldtui.domain.permissions import Permission
@@ -24,6 +24,7 @@ from fieldtui.screens.visit_form import VisitFormScreen
 from fieldtui.screens.visit_rows import columns, place, visit_cells, visit_label
 from fieldtui.store.errors import StoreError
 from fieldtui.store.listing import Page, RecordFilter
+from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 from fieldtui.widgets.paged_table import PagedTable
 
@@ -70,7 +71,7 @@ class VisitsScreen(FieldScreen):
             yield Static("", id="visits-filter", markup=False)
             yield PagedTable(columns(self.app.size.width), page_size=PAGE_SIZE, id="visits-table")
             yield Static("", id="visits-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.field_app.store_changed.subscribe(self, self._store_changed)
