@@ -116,6 +116,14 @@ class SignUpChecks(SignUpFields):
 
     def _check_nik(self, *, prefill: bool = True) -> None:
         """Show what the NIK says, or what is wrong with it, and whether it is taken."""
+        before = self.duplicate
+        try:
+            self._read_nik(prefill=prefill)
+        finally:
+            if self.duplicate is not before:  # Ctrl+O (open that record) comes or goes
+                self.refresh_bindings()
+
+    def _read_nik(self, *, prefill: bool) -> None:
         field = self.field("nik")
         values = self.values()
         digits = clean_nik(values.nik)
@@ -135,9 +143,7 @@ class SignUpChecks(SignUpFields):
         if existing is not None and (self.signup is None or existing.id != self.signup.id):
             self.duplicate = existing
             show_message(field, self._registered_text(existing), Tone.ERROR)
-            self.refresh_bindings()
             return
-        self.refresh_bindings()
         if prefill:
             self._prefill(result.birth_date, result.sex)
             values = self.values()

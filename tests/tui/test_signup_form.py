@@ -206,7 +206,20 @@ async def test_duplicate_nik_shows_the_record_and_blocks(app: FieldApp, store: S
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "NIK" in str(form.query_one("#signup-status", Static).content)
+        # A NIK no longer taken: the footer stops offering Ctrl+O (it kept it before).
+        assert "Buka data itu" in _footer_labels(form)
+        form.query_one("#signup-nik", Input).focus()
+        await pilot.press("end", "backspace")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Buka data itu" not in _footer_labels(form)
     assert store.list_signups().total == 1
+
+
+def _footer_labels(screen: SignUpFormScreen) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [str(key.description) for key in screen.query(FooterKey)]
 
 
 async def test_contribution_shown_live_with_discount(app: FieldApp) -> None:
