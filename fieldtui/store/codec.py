@@ -264,35 +264,23 @@ def _created_into(
     # What `_diff_into` gives against nothing, in the same order: every non-null leaf.
     for key, value in after.items():
         path = prefix + key
-        if path in ignore or value is None:
-            continue
-        kind = type(value)
-        if kind is dict:
-            _created_into(out, path + ".", value, ignore, make)
-        elif kind is list:
-            _created_items_into(out, path + ".", value, ignore, make)
-        else:
-            out.append(make(path, value))
+        if path not in ignore:
+            _created_value(out, path, value, ignore, make)
 
 
-def _created_items_into(
-    out: list[Any],
-    prefix: str,
-    items: list[Json],
-    ignore: frozenset[str],
-    make: Callable[[str, Json], Any],
+def _created_value(
+    out: list[Any], path: str, value: Json, ignore: frozenset[str], make: Callable[[str, Json], Any]
 ) -> None:
-    for i, value in enumerate(items):
-        path = f"{prefix}{i}"
-        if value is None:
-            continue
-        kind = type(value)
-        if kind is dict:
-            _created_into(out, path + ".", value, ignore, make)
-        elif kind is list:
-            _created_items_into(out, path + ".", value, ignore, make)
-        else:
-            out.append(make(path, value))
+    kind = type(value)
+    if value is None:
+        return
+    if kind is dict:
+        _created_into(out, path + ".", value, ignore, make)
+    elif kind is list:
+        for i, item in enumerate(value):
+            _created_value(out, f"{path}.{i}", item, ignore, make)
+    else:
+        out.append(make(path, value))
 
 
 def _diff_into(
