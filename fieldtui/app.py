@@ -187,6 +187,10 @@ class FieldApp(App[None]):
         """Build the two lists an officer opens next (Pendaftaran, Kunjungan) while the dashboard
         is looked at: their first F-key then costs a frame, not parsing and laying out a new
         screen (~0.3 s)."""
+        if not self.is_running:
+            # Quitting (Ctrl+Q at once): Textual is closing every mode's screens, and a mode
+            # set up now would change the stacks under it ("dictionary changed size").
+            return
         # Textual's own mode set-up (textual==8.2.8, pinned), without switching to the mode;
         # then the screens' styles are brought up to date, or the switch re-parses all CSS.
         prepared = []

@@ -118,3 +118,21 @@ async def test_textuals_own_footer_keys_are_translated(app: FieldApp) -> None:
         await pilot.pause()
         labels = footer_labels()
         assert "Tutup daftar" in labels and "Dismiss menu" not in labels
+
+
+async def test_quitting_before_the_lists_are_prepared(store: Store) -> None:
+    """The lists prepared in the background are not set up while the app is closing: Textual
+    walks every mode's screens then, and a new mode broke its walk (RuntimeError at exit)."""
+    app = make_app(store, poll_seconds=0)  # prepare_lists on, as `fieldtui` runs
+    stacks_seen: list[set[str]] = []
+    async with app.run_test(size=(80, 24)):
+        close_all = app._close_all
+
+        async def closing() -> None:
+            app._prepare_lists()  # as when its call comes in during the shutdown
+            stacks_seen.append(set(app._screen_stacks))
+            await close_all()
+
+        app._close_all = closing  # type: ignore[method-assign]
+        before = set(app._screen_stacks)
+    assert stacks_seen == [before]
