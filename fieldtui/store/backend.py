@@ -39,8 +39,12 @@ class Backend(Protocol):
     def get(self, table: str, doc_id: int) -> Doc | None:
         """One raw document (live data: never mutate it), or None."""
 
-    def insert(self, table: str, doc: Doc) -> int:
-        """Add a document inside a transaction; returns its doc id."""
+    def insert(self, table: str, doc: Doc, *, owned: bool = False) -> int:
+        """Add a document inside a transaction; returns its doc id.
+
+        ``owned``: the caller made ``doc`` for this insert (`encode` output) and keeps no
+        reference to change it: the backend may store it as it is instead of a copy.
+        """
 
     def replace(self, table: str, doc_id: int, doc: Doc) -> None:
         """Replace a whole document inside a transaction."""
@@ -99,7 +103,7 @@ class MemoryBackend:
         rows: dict[str, Doc] = storage.memory.setdefault(table, {})
         return rows
 
-    def insert(self, table: str, doc: Doc) -> int:
+    def insert(self, table: str, doc: Doc, *, owned: bool = False) -> int:
         """Insert inside the current transaction."""
         self._in_transaction()
         rows = self._rows(table)
@@ -190,17 +194,18 @@ class EngineBackend:
         """One raw document, or None."""
         return self.tables().get(table, {}).get(str(doc_id))
 
-    def insert(self, table: str, doc: Doc) -> int:
+    def insert(self, table: str, doc: Doc, *, owned: bool = False) -> int:
         """Insert inside the current transaction.
 
         Straight into the engine (an id from the refreshed state, then the document, both
         undone if the transaction fails) rather than through TinyDB's Table.insert, whose
-        nested transactions and view cost five times as much: an import saves thousands.
+        nested transactions and view cost five times as much: an import saves thousands. A
+        document the caller does not own is stored as a deep copy (a JSON round trip).
         """
         storage = self.storage
         with storage.transaction():
             doc_id = storage.allocate_id(table)
-            storage.apply_view(table, False, {str(doc_id): clone(doc)})
+            storage.apply_view(table, False, {str(doc_id): doc if owned else clone(doc)})
         return doc_id
 
     def replace(self, table: str, doc_id: int, doc: Doc) -> None:

@@ -186,10 +186,10 @@ class StoreBase:
                 raise ValidationFailed("repository.error.id_exists", id=record.id)
             if check is not None:
                 check()
-            self._backend.insert(kind.table, doc)
-            self._backend.insert(
-                ix.AUDIT, created_entry(actor.id, kind.record_kind, record.id, doc, reason)
-            )
+            # Both documents are new and kept by nobody else: stored as they are, not copied.
+            entry = created_entry(actor.id, kind.record_kind, record.id, doc, reason)
+            self._backend.insert(kind.table, doc, owned=True)
+            self._backend.insert(ix.AUDIT, entry, owned=True)
         return record
 
     def _update(

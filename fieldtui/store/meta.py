@@ -142,9 +142,9 @@ class _FollowingBackend:
         """One raw document of the wrapped backend."""
         return self.inner.get(table, doc_id)
 
-    def insert(self, table: str, doc: Doc) -> int:
+    def insert(self, table: str, doc: Doc, *, owned: bool = False) -> int:
         """Insert, then index the new document."""
-        doc_id = self.inner.insert(table, doc)
+        doc_id = self.inner.insert(table, doc, owned=owned)
         self._follow(table, doc_id)
         return doc_id
 

@@ -50,10 +50,10 @@ def test_change_and_entry_share_one_transaction(
 ) -> None:
     real_insert = store._backend.insert
 
-    def insert(table: str, doc: dict[str, object]) -> int:
+    def insert(table: str, doc: dict[str, object], *, owned: bool = False) -> int:
         if table == "audit":  # the record is written, then its entry fails
             raise OSError("disk gone")
-        return real_insert(table, doc)
+        return real_insert(table, doc, owned=owned)
 
     monkeypatch.setattr(store._backend, "insert", insert)
     with pytest.raises(OSError):
