@@ -86,6 +86,9 @@ class JournalStorage(Storage):
         self._depth = 0
         self._listeners: list[Listener] = []
         self._table_objs: weakref.WeakSet[JournalTable] = weakref.WeakSet()
+        # Set by a TinyDB query that cached its answer: writes then clear the tables' caches
+        # (the repository reads through its own indexes, so most writes have none to clear).
+        self.caches_used = False
         self._compact_after = 0  # journal size below which no compaction is tried
         if not self.path.exists():
             if read_only or not create:
@@ -254,6 +257,9 @@ class JournalStorage(Storage):
                 callback(changes)
 
     def _clear_caches(self) -> None:
+        if not self.caches_used:
+            return
+        self.caches_used = False  # before clearing: a query caching meanwhile sets it again
         for table in list(self._table_objs):
             table.clear_cache()
 

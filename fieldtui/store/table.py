@@ -110,6 +110,14 @@ class JournalTable(Table):
             journal.apply_view(self.name, view.cleared, view.changes())
         self.clear_cache()
 
+    def search(self, cond: Any) -> list[Any]:
+        """TinyDB's search (which caches its answer); the storage is told that a query cache
+        now holds something, so its next write clears the caches."""
+        found: list[Any] = super().search(cond)
+        if self._journal is not None:
+            self._journal.caches_used = True
+        return found
+
     def _get_next_id(self) -> int:
         journal = self._journal
         if journal is None:

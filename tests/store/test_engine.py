@@ -228,3 +228,17 @@ def test_a_failing_listener_does_not_keep_the_lock(db: JournalDB, db_path: Path)
     with pytest.raises(RuntimeError):
         other.insert({"b": 1})  # refreshes first: the listener fails
     assert db.insert({"c": 1}) == 2  # the lock was released
+
+
+def test_a_cached_query_sees_another_process_save(db_path: Path) -> None:
+    """TinyDB caches query answers; a save read from another handle clears them."""
+    writer = open_db(db_path, fsync=False)
+    reader = open_db(db_path, fsync=False)
+    writer.insert({"a": 1})
+    reader.storage.refresh()
+    assert reader.count(Q.a == 1) == 1  # now cached
+    writer.insert({"a": 1})
+    reader.storage.refresh()
+    assert reader.count(Q.a == 1) == 2
+    writer.close()
+    reader.close()
