@@ -27,7 +27,7 @@ class FormField(Vertical):
     FormField > Horizontal { height: auto; }
     FormField .field-label { width: 16; padding: 1 1 0 0; color: $text-muted; }
     FormField .field-label.required { color: $text; }
-    FormField .field-body { width: 1fr; }
+    FormField .field-body { width: 1fr; height: auto; }
     FormField .field-message { height: auto; padding: 0 0 0 17; color: $text-muted; }
     FormField .field-message.-error { color: $error; }
     FormField .field-message.-warning { color: $warning; }
@@ -50,8 +50,8 @@ class FormField(Vertical):
                 classes="field-label" + (" required" if self.required else ""),
             )
             yield label
-            self.body.add_class("field-body")
-            yield self.body
+            with Vertical(classes="field-body"):
+                yield self.body
         yield Static("", classes="field-message -empty", markup=False)
 
     def set_label(self, text: str) -> None:
