@@ -55,8 +55,14 @@ _ENCODERS: dict[type, Callable[[Any], Json]] = {}
 def _encoder_for(kind: type) -> Callable[[Any], Json]:
     if issubclass(kind, Enum):  # first: a StrEnum is also a str
         return lambda value: value.value
-    if issubclass(kind, bool | int | str | float):
-        return lambda value: value
+    # A subclass of a plain type (not an Enum) is stored as the plain value: documents go into
+    # the store without a copy, and must hold what reading the journal back would give.
+    if issubclass(kind, str):
+        return str.__str__
+    if issubclass(kind, int):
+        return int.__int__
+    if issubclass(kind, float):
+        return float.__float__
     if issubclass(kind, dt.datetime):  # before date: a datetime is a date
         return lambda value: (
             clock.to_wita(value).isoformat() if value.tzinfo is None else value.isoformat()

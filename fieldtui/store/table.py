@@ -112,7 +112,10 @@ class JournalTable(Table):
 
     def search(self, cond: Any) -> list[Any]:
         """TinyDB's search (which caches its answer); the storage is told that a query cache
-        now holds something, so its next write clears the caches."""
+        holds something, so its next write clears the caches. Told before the search too: a
+        write between TinyDB caching the answer and the flag being set would skip the clear."""
+        if self._journal is not None:
+            self._journal.caches_used = True
         found: list[Any] = super().search(cond)
         if self._journal is not None:
             self._journal.caches_used = True

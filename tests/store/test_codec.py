@@ -247,3 +247,18 @@ def test_created_entry_is_the_encoded_audit_entry() -> None:
     assert fast == encode(entry)
     assert list(fast) == list(encode(entry))  # the same keys in the same order, as stored
     assert decode(AuditEntry, fast) == entry
+
+
+def test_plain_subclasses_are_stored_as_plain_values() -> None:
+    """A str or int subclass becomes a plain str or int (what the journal gives back)."""
+
+    class Name(str):
+        pass
+
+    class Count(int):
+        pass
+
+    assert type(encode(Name("Made"))) is str and encode(Name("Made")) == "Made"
+    assert type(encode(Count(3))) is int and encode(Count(3)) == 3
+    assert encode([Name("a"), Count(1)]) == ["a", 1]
+    assert all(type(v) in (str, int) for v in encode([Name("a"), Count(1)]))

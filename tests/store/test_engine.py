@@ -242,3 +242,31 @@ def test_a_cached_query_sees_another_process_save(db_path: Path) -> None:
     assert reader.count(Q.a == 1) == 2
     writer.close()
     reader.close()
+
+
+def test_a_save_applied_while_a_query_caches_its_answer_clears_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poller applies another process's save between TinyDB caching an answer and the
+    search returning: the next query must not get the cached, older answer."""
+    writer = open_db(db_path, fsync=False)
+    reader = open_db(db_path, fsync=False)
+    writer.insert({"a": 1})
+    reader.storage.refresh()
+    cache = reader.table("_default")._query_cache
+    store_answer = type(cache).__setitem__
+    fired: list[int] = []
+
+    def setitem(self: Any, key: Any, value: Any) -> None:
+        store_answer(self, key, value)
+        if not fired:  # the other thread runs right here
+            fired.append(1)
+            writer.insert({"a": 1})
+            reader.storage.refresh()
+
+    monkeypatch.setattr(type(cache), "__setitem__", setitem)
+    reader.count(Q.a == 1)
+    monkeypatch.undo()
+    assert reader.count(Q.a == 1) == 2
+    writer.close()
+    reader.close()
