@@ -24,6 +24,7 @@ from fieldtui.domain.models import (
     FieldChange,
     Officer,
     RecordKind,
+    Review,
     ReviewState,
     SignUp,
     Target,
@@ -73,6 +74,13 @@ BANJAR = Kind(ix.BANJARS, Banjar, RecordKind.BANJAR, Permission.WRITE_BANJARS)
 VISIT = Kind(ix.VISITS, Visit, RecordKind.VISIT, Permission.WRITE_OWN_RECORDS)
 SIGNUP = Kind(ix.SIGNUPS, SignUp, RecordKind.SIGNUP, Permission.WRITE_OWN_RECORDS)
 TARGET = Kind(ix.TARGETS, Target, RecordKind.TARGET, Permission.SET_TARGETS)
+# The model of each table's documents (what `fieldtui check` and a merged bundle are checked
+# against): the record kinds', then the reviews and the audit trail.
+TABLE_MODELS: dict[str, type[Any]] = {
+    **{kind.table: kind.model for kind in (OFFICER, BANJAR, VISIT, SIGNUP, TARGET)},
+    ix.REVIEWS: Review,
+    ix.AUDIT: AuditEntry,
+}
 
 # A reviewed record that is edited goes back into the review queue (ODK Central's "edited").
 _BACK_TO_QUEUE = {ReviewState.HAS_ISSUES, ReviewState.APPROVED, ReviewState.REJECTED}

@@ -12,35 +12,20 @@ from typing import Any, Literal
 
 from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import (
-    AuditEntry,
-    Banjar,
-    Officer,
-    Review,
     ReviewState,
-    SignUp,
-    Target,
-    Visit,
 )
 from fieldtui.domain.nik import mask_nik
 from fieldtui.domain.regions import gazetteer
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import EngineBackend
 from fieldtui.store.backups import latest_good_backup
+from fieldtui.store.base import TABLE_MODELS
 from fieldtui.store.codec import CodecError, decode
 from fieldtui.store.errors import StoreCorrupt, StoreError
 from fieldtui.store.schema import SCHEMA, stored_version
 from fieldtui.store.sharing import is_shared_directory, store_files
 
 Severity = Literal["error", "warning"]
-MODELS: dict[str, type[Any]] = {
-    ix.OFFICERS: Officer,
-    ix.BANJARS: Banjar,
-    ix.VISITS: Visit,
-    ix.SIGNUPS: SignUp,
-    ix.TARGETS: Target,
-    ix.REVIEWS: Review,
-    ix.AUDIT: AuditEntry,
-}
 
 
 @dataclass(frozen=True)
@@ -128,7 +113,7 @@ Records = dict[str, dict[str, Any]]  # table -> record id -> decoded record
 
 def _decode_all(tables: Mapping[str, Mapping[str, dict[str, Any]]], report: CheckReport) -> Records:
     records: Records = {}
-    for table, model in MODELS.items():
+    for table, model in TABLE_MODELS.items():
         found: dict[str, Any] = {}
         for doc_id, doc in tables.get(table, {}).items():
             try:

@@ -47,14 +47,13 @@ from fieldtui.domain.models import (
 )
 from fieldtui.domain.permissions import Permission
 from fieldtui.store import indexes as ix
-from fieldtui.store.base import StoreBase
+from fieldtui.store.base import TABLE_MODELS, StoreBase
 from fieldtui.store.bundle import BUNDLE_TABLES, CONFLICTS, Bundle, write_bundle_file
 from fieldtui.store.codec import decode
 from fieldtui.store.errors import ValidationFailed
 from fieldtui.store.gcpause import paused_gc
 from fieldtui.store.merge_plan import (
     KIND,
-    MODELS,
     MergePlan,
     MergeSummary,
     by_record,
@@ -160,7 +159,7 @@ class MergeMixin(StoreBase):
                             record_id=rid,
                             version_id=str(row.get("id")),
                             history=tuple(sorted(h)),
-                            record=decode(MODELS[table], row["doc"]),
+                            record=decode(TABLE_MODELS[table], row["doc"]),
                         )
                     )
         return found

@@ -16,22 +16,18 @@ from fieldtui.domain import clock
 from fieldtui.domain.models import (
     AuditAction,
     AuditEntry,
-    Banjar,
     FieldChange,
-    Officer,
     RecordKind,
     Review,
     ReviewState,
     Role,
     SignUp,
-    Target,
-    Visit,
 )
 from fieldtui.domain.nik import parse_nik
 from fieldtui.i18n import t
 from fieldtui.store import indexes as ix
 from fieldtui.store.backend import Backend, EngineBackend
-from fieldtui.store.base import StoreBase
+from fieldtui.store.base import TABLE_MODELS, StoreBase
 from fieldtui.store.bundle import CONFLICTS, Bundle
 from fieldtui.store.codec import CodecError, decode, encode
 from fieldtui.store.errors import ValidationFailed
@@ -435,26 +431,14 @@ class MergePlan:
         self.backend.insert(ix.AUDIT, encode(entry))
 
 
-# The model of each table's documents (what a bundle's are checked against).
-MODELS: dict[str, type[Any]] = {
-    ix.OFFICERS: Officer,
-    ix.BANJARS: Banjar,
-    ix.VISITS: Visit,
-    ix.SIGNUPS: SignUp,
-    ix.TARGETS: Target,
-    ix.REVIEWS: Review,
-    ix.AUDIT: AuditEntry,
-}
-
-
 def check_bundle(bundle: Bundle) -> None:
     """Refuse a bundle holding any document this store could not read back (a wrong type, a
     malformed NIK): merged, it would break every list that shows it. Nothing is merged then."""
-    for table, model in MODELS.items():
+    for table, model in TABLE_MODELS.items():
         for doc in bundle.tables.get(table, ()):
             _check_doc(table, model, doc)
     for row in bundle.tables.get(CONFLICTS, ()):
-        kept_as = MODELS.get(str(row.get("table", "")))
+        kept_as = TABLE_MODELS.get(str(row.get("table", "")))
         if kept_as is None or not isinstance(row.get("doc"), dict):
             raise ValidationFailed(
                 "merge.error.bad_record", table=CONFLICTS, id=str(row.get("id", "")), detail="doc"

@@ -457,17 +457,6 @@ def test_visit_rows_follow_the_forms_rules(store: Store, tmp_path: Path) -> None
 # -- the command: what it prints and writes --------------------------------------------------
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A store on disk whose officer is this process's login."""
-    from fieldtui.domain.auth import os_login_name
-
-    path = tmp_path / "store.json"
-    with Store.open(path) as store:
-        store.create_officer(Officer(username=os_login_name(), name="Wayan Sudarma"))
-    return path
-
-
 def test_the_command_prints_cells_as_text(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

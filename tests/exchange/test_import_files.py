@@ -12,7 +12,6 @@ import pytest
 from openpyxl import Workbook
 
 from fieldtui.cli import main
-from fieldtui.domain.auth import os_login_name
 from fieldtui.domain.models import (
     Banjar,
     BpuCategory,
@@ -238,15 +237,6 @@ def test_headers_under_a_title_row_are_found(store: Store, tmp_path: Path) -> No
 
 
 # -- the command --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A store on disk whose officer is this process's login."""
-    path = tmp_path / "store.json"
-    with Store.open(path) as store:
-        store.create_officer(Officer(username=os_login_name(), name="Wayan Sudarma"))
-    return path
 
 
 def test_the_command_reports_and_exits_by_outcome(

@@ -33,6 +33,14 @@ def laptop(path: Path, *officers: str) -> Path:
     return path
 
 
+def wayans_bundle(tmp_path: Path) -> Path:
+    """The bundle of a laptop where officer wayan registered one person."""
+    bundle = tmp_path / "wayan.bundle"
+    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
+        store.write_bundle(bundle)
+    return bundle
+
+
 def branch(path: Path, role: Role = Role.SUPERVISOR) -> Path:
     """The branch store, where this OS login is a supervisor (or ``role``)."""
     with Store.open(path) as store:
@@ -74,9 +82,7 @@ def test_bundle_never_overwrites_a_store_or_other_file(
 def test_merge_prints_a_summary_and_twice_is_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bundle = tmp_path / "wayan.bundle"
-    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
-        store.write_bundle(bundle)
+    bundle = wayans_bundle(tmp_path)
     db = branch(tmp_path / "branch.json")
     assert main(["--db", str(db), "merge", str(bundle)]) == 0
     text = capsys.readouterr().out
@@ -115,9 +121,7 @@ def test_two_officers_same_person_one_duplicate_for_review(
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bundle = tmp_path / "wayan.bundle"
-    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
-        store.write_bundle(bundle)
+    bundle = wayans_bundle(tmp_path)
     db = branch(tmp_path / "branch.json")
     before = {p.name: p.read_bytes() for p in tmp_path.glob("branch.json*") if p.is_file()}
     assert main(["--db", str(db), "merge", "--dry-run", str(bundle)]) == 0
@@ -129,9 +133,7 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_officer_may_not_merge_and_bad_files_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bundle = tmp_path / "wayan.bundle"
-    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
-        store.write_bundle(bundle)
+    bundle = wayans_bundle(tmp_path)
     officer_db = branch(tmp_path / "officer.json", role=Role.OFFICER)
     assert main(["--db", str(officer_db), "merge", str(bundle)]) == 1
     assert "Hanya supervisor yang dapat menggabungkan" in capsys.readouterr().err
@@ -216,9 +218,7 @@ def test_bundle_refuses_read_only(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_merge_refuses_read_only_unless_a_dry_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bundle = tmp_path / "wayan.bundle"
-    with Store.open(laptop(tmp_path / "laptop.json", "wayan"), actor_username="wayan") as store:
-        store.write_bundle(bundle)
+    bundle = wayans_bundle(tmp_path)
     db = branch(tmp_path / "branch.json")
     assert main(["--db", str(db), "--read-only", "merge", str(bundle)]) == 2
     assert "--dry-run" in capsys.readouterr().err
