@@ -1,11 +1,15 @@
 """FieldApp: the Textual application, its global bindings and screen routing.
 
-The app holds the open `Store` and the signed-in user. Each main screen is a Textual *mode*
-(its own screen stack), switched with an F-key, so moving between Capaian, Kunjungan and
-Pendaftaran never loses what a screen was showing. Other processes' saves (a supervisor over
-SSH, an officer's second window) are picked up by polling the store about once a second in a
-worker thread; every applied change, own or foreign, is published on `store_changed` so the
-screens refresh what they show.
+The app holds the open `Store` and the signed-in user. Started from the command line it is
+drawn before the store is read: a `StoreOpening` reads it in a thread while the dashboard shows
+the figures kept from the last run (`fieldtui.store.warm`), or says it is loading; keys that
+need the store meanwhile are carried out once it is open (`when_ready`).
+
+Each main screen is a Textual *mode* (its own screen stack), switched with an F-key, so moving
+between Capaian, Kunjungan and Pendaftaran never loses what a screen was showing. Other
+processes' saves (a supervisor over SSH, an officer's second window) are picked up by polling
+the store about once a second in a worker thread; every applied change, own or foreign, is
+published on `store_changed` so the screens refresh what they show.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -38,6 +43,7 @@ from fieldtui.screens.signups import SignUpsScreen
 from fieldtui.screens.switch_user import SwitchUserDialog
 from fieldtui.screens.visits import VisitsScreen
 from fieldtui.store.errors import StoreError
+from fieldtui.store.opening import StoreOpening
 from fieldtui.store.repository import Store
 from fieldtui.widgets.nav_bar import NavBar
 
@@ -52,6 +58,18 @@ class StoreChanged(Message):
     """Another process's saves were applied (posted from the poller's thread)."""
 
     kinds: frozenset[RecordKind]
+
+
+class StoreOpened(Message):
+    """The store being opened in the background is open (or refused): posted by its thread."""
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """What the last run left to draw before the store is read (`fieldtui.store.warm`)."""
+
+    user: Officer | None = None
+    figures: Any = None  # the dashboard's first figures, as `DashboardScreen` keeps them
 
 
 # Main screens by mode name, with the F-key that opens each and its i18n label.
@@ -94,8 +112,10 @@ class FieldApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None = None,
         *,
+        opening: StoreOpening | None = None,
+        warm: WarmStart | None = None,
         demo: bool = False,
         low_bandwidth: bool = False,
         poll_seconds: float = POLL_SECONDS,
@@ -103,7 +123,12 @@ class FieldApp(App[None]):
         prepare_lists: bool = True,
     ) -> None:
         super().__init__()
-        self.store = store
+        if (store is None) == (opening is None):
+            raise ValueError("give the app a store or a StoreOpening, not both")
+        self._store = store
+        self._opening = opening
+        self.warm = warm or WarmStart()
+        self._queued: list[Callable[[], object]] = []
         self.prepare_lists = prepare_lists
         self.demo = demo
         self.low_bandwidth = low_bandwidth
@@ -116,7 +141,21 @@ class FieldApp(App[None]):
         self._warmed = False
         if low_bandwidth:
             self.animation_level = "none"
-        store.on_change(self._on_store_change)
+        if store is not None:
+            store.on_change(self._on_store_change)
+
+    @property
+    def store(self) -> Store:
+        """The open store (screens ask `store_ready` first while it may still be opening)."""
+        store = self._store
+        if store is None:
+            raise RuntimeError("the store is still being opened: check store_ready first")
+        return store
+
+    @property
+    def store_ready(self) -> bool:
+        """True once the store is open (at once when the app was given an open store)."""
+        return self._store is not None
 
     def today(self) -> dt.date:
         """Today in Bali (the one place screens ask, so tests can fix it)."""
@@ -124,29 +163,88 @@ class FieldApp(App[None]):
 
     @property
     def user(self) -> Officer | None:
-        """The signed-in user (None only before a new store's first user exists)."""
-        return self.store.actor
+        """The signed-in user (None only before a new store's first user exists); while the
+        store opens, the user the last run had signed in (it is checked once it is open)."""
+        if self._store is None:
+            return self.warm.user
+        return self._store.actor
 
     def on_mount(self) -> None:
         self.title = f"fieldtui {__version__}"
         self.update_subtitle()
-        for warning in self.store.warnings:
-            self.notify(warning.message(), severity="warning", timeout=15)
-        if self.store.path is not None and self.poll_seconds > 0:
-            self.set_interval(self.poll_seconds, self._poll_store)
-        if self.user is None and not self.store.read_only:
-            self.push_screen(FirstRunScreen(), self._first_user_created)
         apply_preferences(self)  # the saved theme and stale-visit threshold
+        if self._store is not None:
+            self._store_is_open()
+        else:
+            # The dashboard starts the opening once its first frame is up (so reading the store
+            # does not slow drawing it); this is the fallback should that frame never come.
+            self.set_timer(1.0, self.start_opening)
+
+    def _store_is_open(self) -> None:
+        store = self.store
+        for warning in store.warnings:
+            self.notify(warning.message(), severity="warning", timeout=15)
+        if store.path is not None and self.poll_seconds > 0:
+            self.set_interval(self.poll_seconds, self._poll_store)
+        if self.user is None and not store.read_only:
+            self.push_screen(FirstRunScreen(), self._first_user_created)
+
+    # -- opening the store in the background ---------------------------------------------
+
+    def start_opening(self) -> None:
+        """Start reading the store in its thread (once; nothing to do when it is open)."""
+        opening = self._opening
+        if self._store is None and opening is not None and not opening.started:
+            opening.start(self._post_opened)
+
+    def _post_opened(self) -> None:
+        self.post_message(StoreOpened())  # (from the opening thread: thread-safe)
+
+    def on_store_opened(self, _message: StoreOpened) -> None:
+        opening = self._opening
+        assert opening is not None
+        if opening.store is None:
+            # Refused or failed: the command line prints why once the terminal is restored.
+            self.exit(return_code=1)
+            return
+        store = self._store = opening.store
+        store.on_change(self._on_store_change)
+        self._store_is_open()
+        self.update_subtitle()
+        self.store_changed.publish(frozenset(RecordKind))  # every screen reads the real data
+        queued, self._queued = self._queued, []
+        for action in queued:
+            action()
+        self.screen.refresh_bindings()
+
+    def when_ready(self, action: Callable[[], object]) -> bool:
+        """False when the store is open (go ahead); else keep ``action`` for when it is, say
+        so, and return True."""
+        if self._store is not None:
+            return False
+        self._queued.append(action)
+        self.notify(t("app.loading_queued"), timeout=3)
+        self.start_opening()
+        return True
+
+    def figures_shown(self) -> None:
+        """The dashboard has drawn figures (or its loading state): now the background work."""
+        if self._store is None:
+            self.call_after_refresh(self.start_opening)
+        else:
+            self.warm_up()
 
     def update_subtitle(self) -> None:
         """'Wayan Sudarma · petugas' (+ demo / read-only), in the current language."""
         parts: list[str] = []
         if self.user is not None:
             parts.append(f"{self.user.name} · {t('role.' + self.user.role.value)}")
-        if self.store.read_only:
+        if self._store is not None and self._store.read_only:
             parts.append(t("app.read_only"))
         if self.demo:
             parts.append(t("app.demo"))
+        if self._store is None:
+            parts.append(t("app.loading"))
         self.sub_title = " · ".join(parts) or t("app.subtitle")
         self.nav_status = self.sub_title
         for bar in self.screen.query(NavBar):
@@ -218,8 +316,16 @@ class FieldApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def action_switch_mode(self, mode: str) -> None:
+        """Show a main screen (once the store is open: all but the dashboard read it)."""
+        if mode != self.current_mode and self.when_ready(partial(self.switch_mode, mode)):
+            return
+        await super().action_switch_mode(mode)
+
     def action_switch_user(self) -> None:
         """Act as another user of this store (with that user's PIN)."""
+        if self.when_ready(self.action_switch_user):
+            return
         if not isinstance(self.screen, SwitchUserDialog):
             self.push_screen(SwitchUserDialog(), self._user_switched)
 
@@ -229,6 +335,8 @@ class FieldApp(App[None]):
         from fieldtui.exchange.columns import ExportKind
         from fieldtui.screens.export_dialog import KIND_OF_MODE, ExportDialog
 
+        if self.when_ready(self.action_export):
+            return
         if not isinstance(self.screen, ExportDialog):
             self.push_screen(ExportDialog(KIND_OF_MODE.get(self.current_mode, ExportKind.SIGNUPS)))
 
@@ -262,8 +370,10 @@ class FieldApp(App[None]):
 
 
 def make_app(
-    store: Store,
+    store: Store | None = None,
     *,
+    opening: StoreOpening | None = None,
+    warm: WarmStart | None = None,
     demo: bool = False,
     low_bandwidth: bool = False,
     poll_seconds: float = POLL_SECONDS,
@@ -272,11 +382,15 @@ def make_app(
 ) -> FieldApp:
     """The one factory that builds the app, for the CLI and for tests.
 
+    Give it an open ``store``, or an ``opening`` to read one in the background (the command
+    line) with what the last run left in ``warm``.
     ``prepare_lists``: build the Pendaftaran and Kunjungan screens while the dashboard is
     looked at (pilot tests that are not about it leave it out: ~0.4 s each).
     """
     return FieldApp(
         store,
+        opening=opening,
+        warm=warm,
         demo=demo,
         low_bandwidth=low_bandwidth,
         poll_seconds=poll_seconds,

@@ -5,6 +5,13 @@ as another user of the store (``--user NAME``, e.g. on a shared branch account) 
 user's PIN on the terminal before the app starts. A login the store does not know is refused
 with a plain message instead of a guess; a store with no users yet asks, inside the app, who is
 starting it. The demo store signs its visitor in as its first officer.
+
+An existing store is read in the background while the app is already drawn (`StoreOpening`):
+at 100k sign-ups reading it takes seconds, so the dashboard shows the figures the last run kept
+(`fieldtui.store.warm`, only when the store's files have not changed since) and the real ones
+replace them once the store is open. A refusal (an unknown login, a damaged store) then closes
+the app and is printed like any other. Only ``--user`` (a PIN asked on the terminal) and a
+store that does not exist yet are opened before the app starts.
 """
 
 from __future__ import annotations
@@ -15,11 +22,20 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from fieldtui import __version__
+from fieldtui.domain import clock
 from fieldtui.domain.auth import os_login_name, verify_pin
-from fieldtui.i18n import t
+from fieldtui.domain.models import Officer, Role
+from fieldtui.i18n import get_language, t
 from fieldtui.store.errors import StoreError
+from fieldtui.store.opening import StartRefused, StoreOpening
 from fieldtui.store.repository import Store
+from fieldtui.store.warm import read_warm, write_warm
+
+if TYPE_CHECKING:
+    from fieldtui.app import FieldApp, WarmStart
 
 EXIT_OK, EXIT_FAILED = 0, 1
 PIN_TRIES = 3
@@ -80,7 +96,7 @@ def _pin_sign_in(store: Store, username: str) -> str | None:
     return t("auth.pin_refused", username=username)
 
 
-def _demo(store: Store) -> tuple[str, dt.date]:
+def _demo(store: Store, *, announce: bool = True) -> tuple[str, dt.date]:
     """Build the demo in ``store`` on first use; who it signs in, and its day.
 
     The store is opened once: a demo store is kept as it is, an empty one is filled, one holding
@@ -89,7 +105,7 @@ def _demo(store: Store) -> tuple[str, dt.date]:
     from fieldtui.exchange.demo import DEMO_OFFICER, build_demo
     from fieldtui.exchange.demo_signups import DEMO_DAY
 
-    if store.is_empty and not store.read_only:
+    if announce and store.is_empty and not store.read_only:
         sys.stderr.write(t("app.demo_building", path=str(store.path)) + "\n")
     if not store.read_only:
         build_demo(store)
@@ -104,6 +120,8 @@ def run(args: argparse.Namespace, path: Path) -> int:
         # Textual reads these once, when it is first imported: set them before that.
         os.environ.setdefault("TEXTUAL_FPS", str(LOW_BANDWIDTH_FPS))
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    if args.user is None and path.exists():
+        return _run_opening_behind(args, path, low_bandwidth=low_bandwidth)
     from fieldtui.app import make_app
 
     opened = open_store(path, read_only=bool(args.read_only))
@@ -124,4 +142,124 @@ def run(args: argparse.Namespace, path: Path) -> int:
             store, demo=bool(args.demo), low_bandwidth=low_bandwidth, fixed_today=demo_day
         )
         app.run()
+        keep_warm(app, store, path)
     return EXIT_OK
+
+
+def _run_opening_behind(args: argparse.Namespace, path: Path, *, low_bandwidth: bool) -> int:
+    """Run the app at once and open the store in the background (see the module docstring)."""
+    from fieldtui.app import make_app
+    from fieldtui.exchange.demo import DEMO_OFFICER
+    from fieldtui.exchange.demo_signups import DEMO_DAY
+
+    demo, read_only = bool(args.demo), bool(args.read_only)
+    login = DEMO_OFFICER.username if demo else os_login_name()
+    fixed_today = DEMO_DAY if demo else None
+
+    def open_and_sign_in() -> Store:
+        opened = open_store(path, read_only=read_only)
+        if isinstance(opened, str):
+            raise StartRefused(opened)
+        try:
+            demo_user = _demo(opened, announce=False)[0] if demo else None
+            refusal = sign_in(opened, user=None, demo_user=demo_user)
+            if refusal is not None:
+                raise StartRefused(refusal)
+            _read_first_figures(opened, fixed_today or clock.today())
+        except StoreError as exc:
+            opened.close()
+            raise StartRefused(exc.message()) from exc
+        except BaseException:
+            opened.close()
+            raise
+        return opened
+
+    opening = StoreOpening(open_and_sign_in)
+    app = make_app(
+        opening=opening,
+        warm=_warm_start(path, warm_key(login, fixed_today or clock.today())),
+        demo=demo,
+        low_bandwidth=low_bandwidth,
+        fixed_today=fixed_today,
+    )
+    try:
+        app.run()
+    except BaseException:
+        opening.close()
+        raise
+    opening.join()  # quit while it was opening: let it finish, then close it below
+    if opening.refusal is not None:
+        return _fail(opening.refusal)
+    if opening.error is not None:
+        raise opening.error
+    store = opening.store
+    if store is not None:
+        try:
+            keep_warm(app, store, path)
+        finally:
+            store.close()
+    return app.return_code or EXIT_OK
+
+
+def _read_first_figures(store: Store, today: dt.date) -> None:
+    """Read the dashboard's first figures in the opening thread: when the app gets the store,
+    they are a quick read."""
+    from fieldtui.screens.dashboard import read_figures, start_selection
+
+    code, selection = start_selection(today)
+    read_figures(store, code, selection.period, today)
+
+
+# -- warm start ------------------------------------------------------------------------------
+
+
+def warm_key(username: str, today: dt.date) -> dict[str, str]:
+    """What the kept figures depend on besides the store's files."""
+    return {
+        "version": __version__,
+        "user": username,
+        "day": today.isoformat(),
+        "lang": get_language(),
+    }
+
+
+def _warm_start(path: Path, key: dict[str, str]) -> WarmStart | None:
+    """What the last run kept for this store, user and day, if the store has not changed."""
+    from fieldtui.app import WarmStart
+
+    payload = read_warm(path, key)
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), dict):
+        return None
+    user = payload["user"]
+    try:
+        officer = Officer(
+            id=str(user["id"]),
+            username=str(user["username"]),
+            name=str(user["name"]),
+            role=Role(user["role"]),
+        )
+    except (KeyError, ValueError):
+        return None
+    return WarmStart(user=officer, figures=payload.get("figures"))
+
+
+def keep_warm(app: FieldApp, store: Store, path: Path) -> bool:
+    """Keep what the next start draws before it has read the store (`fieldtui.store.warm`)."""
+    from fieldtui.screens.dashboard import start_figures
+
+    user = store.actor
+    if user is None or not app.store_ready:
+        return False
+    files = store.files_state()
+    today = app.today()
+    figures = start_figures(store, today)
+    payload = {
+        "user": {
+            "id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "role": user.role.value,
+        },
+        "figures": figures.to_json() if figures is not None else None,
+    }
+    return write_warm(path, files, warm_key(user.username, today), payload)

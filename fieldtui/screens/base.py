@@ -76,8 +76,11 @@ class AppAccess:
     def may(self, permission: Permission) -> bool:
         """True when the signed-in user's role allows ``permission`` on a writable store (the
         store enforces the rules; screens use this only to not offer what it would refuse)."""
-        user = self.field_app.user
-        return user is not None and not self.store.read_only and can(user.role, permission)
+        app = self.field_app
+        user = app.user
+        if user is None or not app.store_ready:
+            return False  # still opening: nothing is offered that the store would have to do
+        return not self.store.read_only and can(user.role, permission)
 
 
 class FieldScreen(AppAccess, Screen[None]):

@@ -4,6 +4,10 @@ The table shows the region being looked at (a Σ row) and the regions below it; 
 a level, Backspace back up. Figures come from the store's incrementally kept aggregates, read
 in a worker thread, and are re-read whenever the store changes (own saves or other
 processes'), so the totals always agree with the store.
+
+Started from the command line the app draws this screen before the store is read: it shows
+the figures the last run kept (`fieldtui.store.warm`, only when nothing has changed since), or
+says it is loading, and keys that need the store wait for it (`FieldApp.when_ready`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from fieldtui.screens.progress_view import (
 )
 from fieldtui.screens.review_rows import flag_banner, flagged_counts
 from fieldtui.store.aggregates import ProgressLine
+from fieldtui.store.codec import CodecError, Json, decode, encode
+from fieldtui.store.repository import Store
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
 
@@ -67,9 +73,47 @@ class Figures:
 
     code: str
     total: ProgressLine
-    lines: list[ProgressLine]
+    lines: tuple[ProgressLine, ...]
     day: dt.date
     flags: str = ""  # an officer's records a supervisor flagged or rejected
+    period: Period | None = None  # what they were read for
+
+    def to_json(self) -> Json:
+        """A JSON-safe form (kept for the next start)."""
+        return encode(self)
+
+    @classmethod
+    def from_json(cls, data: Json) -> Figures | None:
+        """Figures from `to_json`'s form, or None when they do not fit (another version)."""
+        try:
+            return decode(cls, data)
+        except CodecError:
+            return None
+
+
+def start_selection(today: dt.date) -> tuple[str, PeriodSelection]:
+    """What the dashboard shows first: the (first) branch, this year."""
+    return branches()[0].code, PeriodSelection.of(PeriodChoice.YEAR, today)
+
+
+def read_figures(store: Store, code: str, period: Period | None, today: dt.date) -> Figures:
+    """The dashboard's figures for ``code`` and ``period`` (``today`` dates them)."""
+    day = as_of(period, today)
+    total = store.progress_of(code, period=period, as_of=day)
+    lines = tuple(store.progress(code, period=period, as_of=day))
+    user = store.actor
+    flags = ""
+    if user is not None and user.role is Role.OFFICER:
+        flags = flag_banner(*flagged_counts(store, user.id))
+    return Figures(code, total, lines, day, flags, period)
+
+
+def start_figures(store: Store, today: dt.date) -> Figures | None:
+    """The figures the dashboard shows first, when they are a quick read (else None)."""
+    code, selection = start_selection(today)
+    if not store.progress_ready(selection.period):
+        return None
+    return read_figures(store, code, selection.period, today)
 
 
 class DashboardScreen(FieldScreen):
@@ -123,11 +167,9 @@ class DashboardScreen(FieldScreen):
         for key, label, width in COLUMNS:
             table.add_column(t(label), key=key, width=width)
         self.field_app.store_changed.subscribe(self, self._store_changed)
-        self.set_reactive(DashboardScreen.code, branches()[0].code)
-        self.set_reactive(
-            DashboardScreen.selection,
-            PeriodSelection.of(PeriodChoice.YEAR, self.field_app.today()),
-        )
+        code, selection = start_selection(self.field_app.today())
+        self.set_reactive(DashboardScreen.code, code)
+        self.set_reactive(DashboardScreen.selection, selection)
         self.load()
 
     def _demo_banner(self) -> str:
@@ -160,21 +202,34 @@ class DashboardScreen(FieldScreen):
         the tree: a few milliseconds), else in a worker (the first read of a period)."""
         self._reads += 1
         code, period, today = self.code, self.selection.period, self.field_app.today()
+        if not self.field_app.store_ready:
+            self._show_before_store(code, period)
+            return
         if self.figures is not None and self.store.progress_ready(period):
             self._show(self._figures(code, period, today), self._reads)
         else:
             self._read(code, period, today, self._reads)
 
     def _figures(self, code: str, period: Period | None, today: dt.date) -> Figures:
-        store = self.store
-        day = as_of(period, today)
-        total = store.progress_of(code, period=period, as_of=day)
-        lines = store.progress(code, period=period, as_of=day)
-        user = store.actor
-        flags = ""
-        if user is not None and user.role is Role.OFFICER:
-            flags = flag_banner(*flagged_counts(store, user.id))
-        return Figures(code, total, lines, day, flags)
+        return read_figures(self.store, code, period, today)
+
+    def _show_before_store(self, code: str, period: Period | None) -> None:
+        """While the store opens: the last run's figures if they are for what is asked, else
+        an empty table that says it is loading."""
+        warm = self.field_app.warm.figures
+        figures = Figures.from_json(warm) if warm is not None else None
+        if figures is not None and figures.code == code and figures.period == period:
+            self._show(figures, self._reads)
+            return
+        self.query_one(DataTable).clear()
+        _set_text(self.query_one("#dashboard-crumbs", Static), "")
+        _set_text(
+            self.query_one("#dashboard-period", Static),
+            t("dashboard.period.label", period=self.selection.label()),
+        )
+        summary = self.query_one("#dashboard-summary", Static)
+        _set_text(summary, t("dashboard.loading"), layout=False)
+        self.field_app.figures_shown()
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _read(self, code: str, period: Period | None, today: dt.date, read: int) -> None:
@@ -206,7 +261,8 @@ class DashboardScreen(FieldScreen):
         banner.set_class(not figures.flags, "-empty")
         # One line, shown or not: a new text alone does not move anything on the screen.
         _set_text(banner, figures.flags, layout=shown != bool(figures.flags))
-        self.field_app.warm_up()  # the first figures are up: now the searches, in the background
+        # The first figures are up: now the background work (open the store, or the searches).
+        self.field_app.figures_shown()
 
     def _warn_style(self) -> Style:
         # The theme's warning colour (so it follows the theme and 16-colour terminals), bold so
@@ -275,6 +331,8 @@ class DashboardScreen(FieldScreen):
         code, figures = self.current_code, self.figures
         if code is None or figures is None or code == figures.code:
             return
+        if self.field_app.when_ready(self.action_drill_down):
+            return  # (on the last run's figures: done on the real ones)
         if code.endswith("/-") or not self._has_children(code):
             self.notify(t("dashboard.no_lower_level"), timeout=3)
             return
@@ -288,12 +346,16 @@ class DashboardScreen(FieldScreen):
 
     def action_drill_up(self) -> None:
         """Back to the level above."""
+        if self.field_app.when_ready(self.action_drill_up):
+            return
         if self.trail:
             self._cursor_to = self.code  # back on the row we came from
             self.code = self.trail.pop()
 
     def action_next_period(self) -> None:
         """This year → this month → all time → the custom period (if set) → this year."""
+        if self.field_app.when_ready(self.action_next_period):
+            return
         order = list(PeriodChoice)
         if self._custom is None:
             order.remove(PeriodChoice.CUSTOM)
@@ -303,6 +365,8 @@ class DashboardScreen(FieldScreen):
 
     def action_custom_period(self) -> None:
         """Ask for a custom period (from – to)."""
+        if self.field_app.when_ready(self.action_custom_period):
+            return
         self.app.push_screen(PeriodDialog(self._custom), self._custom_chosen)
 
     def _custom_chosen(self, period: Period | None) -> None:

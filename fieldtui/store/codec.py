@@ -122,6 +122,8 @@ def _build(tp: Any) -> Callable[[Any, str], Any]:
             return _exact(bool)
         if tp is int:
             return _int
+        if tp is float:
+            return _float
         if tp is str:
             return _exact(str)
     raise TypeError(f"no decoder for {tp!r}")
@@ -159,6 +161,12 @@ def _int(value: Any, path: str) -> int:
     if type(value) is not int:
         raise CodecError(path, f"expected int, got {type(value).__name__}")
     return value
+
+
+def _float(value: Any, path: str) -> float:
+    if type(value) not in (int, float):  # (not a bool)
+        raise CodecError(path, f"expected a number, got {type(value).__name__}")
+    return float(value)
 
 
 def _enum(cls: type[Enum]) -> Callable[[Any, str], Any]:

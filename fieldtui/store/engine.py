@@ -136,6 +136,12 @@ class JournalStorage(Storage):
         self._notify(changes)
         return changes
 
+    def state(self) -> list[int] | None:
+        """The files as this process has read them (see `files.file_state`), or None while a
+        transaction is open or another process's save is not applied yet."""
+        with self._thread_guard():
+            return None if self._depth else self._files.state()
+
     def add_listener(self, callback: Listener) -> None:
         """Call ``callback`` with each batch of applied changes (ours and others'), in order."""
         self._listeners.append(callback)

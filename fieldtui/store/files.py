@@ -132,6 +132,20 @@ class FileSet:
         self.journal_size += used
         return payloads
 
+    def state(self) -> list[int] | None:
+        """What this process has read, as `file_state` gives it for the files on disk; None
+        when the journal holds bytes not applied yet (another process's save in progress)."""
+        if self._snap is None:
+            return None
+        journal = [0, 0, 0, 0]
+        if self._jfd is not None:
+            jst = os.fstat(self._jfd)
+            if jst.st_size != self.journal_size:
+                return None
+            journal = [jst.st_dev, jst.st_ino, jst.st_size, jst.st_mtime_ns]
+        sst = os.fstat(self._snap[0])
+        return [sst.st_dev, sst.st_ino, sst.st_size, sst.st_mtime_ns, *journal]
+
     # -- writing (all under the store's write lock) -----------------------------------------
 
     def create_store(self, header: dict[str, Any]) -> None:
@@ -247,6 +261,24 @@ class FileSet:
     def close(self) -> None:
         """Close both files."""
         self._close()
+
+
+def file_state(path: Path) -> list[int] | None:
+    """The store's files as they are now: device, inode, size and mtime of the snapshot, then
+    of the journal (zeros without one); None without a snapshot. Two equal states mean the same
+    files with the same bytes (a snapshot is only ever replaced, a journal only appended to)."""
+    try:
+        sst = os.stat(path)
+    except OSError:
+        return None
+    try:
+        jst = os.stat(path.with_name(path.name + ".journal"))
+        journal = [jst.st_dev, jst.st_ino, jst.st_size, jst.st_mtime_ns]
+    except FileNotFoundError:
+        journal = [0, 0, 0, 0]
+    except OSError:
+        return None
+    return [sst.st_dev, sst.st_ino, sst.st_size, sst.st_mtime_ns, *journal]
 
 
 def privacy_warning(path: Path) -> StoreWarning | None:

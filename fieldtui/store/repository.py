@@ -136,6 +136,16 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
         with self._backend.transaction():
             backups.make_backup(self.path)
 
+    def files_state(self) -> list[int] | None:
+        """The state of the store's files that this process's data was read from (see
+        `fieldtui.store.warm`); None for a memory store, or while someone's save is not
+        applied here yet."""
+        backend = self._backend
+        if not isinstance(backend, EngineBackend):
+            return None
+        with self._mutex:
+            return backend.storage.state()
+
     def latest_good_backup(self) -> Path | None:
         """The newest backup of this store that opens, or None."""
         return None if self.path is None else backups.latest_good_backup(self.path)
