@@ -205,7 +205,7 @@ class DashboardScreen(FieldScreen):
         if not self.field_app.store_ready:
             self._show_before_store(code, period)
             return
-        if self.figures is not None and self.store.progress_ready(period):
+        if self.store.progress_ready(period):
             self._show(self._figures(code, period, today), self._reads)
         else:
             self._read(code, period, today, self._reads)
