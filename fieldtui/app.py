@@ -212,10 +212,12 @@ class FieldApp(App[None]):
         self._store_is_open()
         self.update_subtitle()
         self.store_changed.publish(frozenset(RecordKind))  # every screen reads the real data
+        self.screen.refresh_bindings()
         queued, self._queued = self._queued, []
+        if self.user is None:
+            return  # a store without users: the first-run screen comes first, keys or not
         for action in queued:
             action()
-        self.screen.refresh_bindings()
 
     def when_ready(self, action: Callable[[], object]) -> bool:
         """False when the store is open (go ahead); else keep ``action`` for when it is, say

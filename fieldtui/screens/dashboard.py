@@ -346,9 +346,7 @@ class DashboardScreen(FieldScreen):
 
     def action_drill_up(self) -> None:
         """Back to the level above."""
-        if self.field_app.when_ready(self.action_drill_up):
-            return
-        if self.trail:
+        if self.trail and not self.field_app.when_ready(self.action_drill_up):
             self._cursor_to = self.code  # back on the row we came from
             self.code = self.trail.pop()
 

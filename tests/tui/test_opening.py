@@ -224,3 +224,18 @@ def test_the_command_line_prints_a_refusal(
     args = argparse.Namespace(low_bandwidth=False, user=None, demo=False, read_only=False)
     assert open_app.run(args, db_path) == 1
     assert "stranger" in capsys.readouterr().err
+
+
+async def test_a_store_without_users_asks_who_starts_it_keys_or_not() -> None:
+    from fieldtui.screens.first_run import FirstRunScreen
+
+    empty = Store.memory()
+    opening, release = _held(empty)
+    app = _app(opening)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        release.set()
+        await _until_open(app, pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        assert app.current_mode == "capaian"
