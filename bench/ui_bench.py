@@ -9,8 +9,10 @@ ten sign-ups), then prints:
   command line, headless) to the dashboard's first figures. Started again on an unchanged
   store, these are the figures the previous run kept (`fieldtui.store.warm`) while the store
   opens behind them; also to the store being open (every key live) and to the store's own
-  figures. Then the same with nothing kept (the first start of a day, or after another
-  process saved): the dashboard is drawn at once, saying it is loading, until the store is open;
+  figures, and how long a key in the dashboard's table takes meanwhile (pressed as soon as
+  the previous one was handled). Then the same with nothing kept (the first start of a day,
+  or after another process saved): the dashboard is drawn at once, saying it is loading, until
+  the store is open;
 - the sign-up list's first frame after F4;
 - search-as-you-type: from a key press in the search box to the first frame drawn with the new
   page (median and worst over a typed name and a typed NIK prefix; the search indexes are warm,
@@ -159,6 +161,33 @@ _CHILD = textwrap.dedent(
 
     DashboardScreen._show = show
     DashboardScreen._show_before_store = show_loading
+
+    if sys.argv[2:] == ["keys"]:
+        # While the store opens: press Down (or Up) in the table as soon as the previous press
+        # has moved the cursor, and time each press until the cursor has moved.
+        from textual import events
+        from textual.widgets import DataTable
+
+        mounted, pending = FieldApp.on_mount, []
+
+        def press(self):
+            if self.store_ready or not isinstance(self.screen, DashboardScreen):
+                return
+            table = self.screen.query_one(DataTable)
+            if table.row_count == 0:
+                return
+            if pending and table.cursor_row == pending[1]:
+                return  # not handled yet
+            if pending:
+                print(f"KEY {time.perf_counter() - pending[0]:.6f}", flush=True)
+            pending[:] = [time.perf_counter(), table.cursor_row]
+            self.post_message(events.Key("down" if table.cursor_row < 3 else "up", None))
+
+        def on_mount(self):
+            mounted(self)
+            self.set_interval(0.005, lambda: press(self))
+
+        FieldApp.on_mount = on_mount
     FieldApp.on_store_opened = store_opened
     FieldApp.run = headless
     open_app.os_login_name = lambda: "bench"
@@ -167,10 +196,11 @@ _CHILD = textwrap.dedent(
 )
 
 
-def start_to_dashboard(path: Path, *, kept: bool) -> dict[str, float]:
+def start_to_dashboard(path: Path, *, kept: bool, keys: bool = False) -> dict[str, Any]:
     """Seconds from launching ``fieldtui`` (a fresh Python process) to the dashboard's first
     figures, to the store being open and to the store's own figures. ``kept``: with the figures
-    the previous run kept (`fieldtui.store.warm`); else that file is removed first."""
+    the previous run kept (`fieldtui.store.warm`); else that file is removed first. ``keys``:
+    also press keys in the dashboard while the store opens (their latencies under "KEY")."""
     import os
 
     cache = path.parent / "cache"
@@ -179,11 +209,17 @@ def start_to_dashboard(path: Path, *, kept: bool) -> dict[str, float]:
         shutil.rmtree(cache / "fieldtui", ignore_errors=True)
     start = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env
+        [sys.executable, "-c", _CHILD, str(path), *(["keys"] if keys else [])],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
-    marks: dict[str, float] = {}
+    marks: dict[str, Any] = {"KEY": []}
     for line in out.splitlines():
         word, _, when = line.partition(" ")
+        if word == "KEY":
+            marks["KEY"].append(float(when))
         if word in ("DRAWN", "KEPT", "OPEN", "REAL") and word not in marks:
             marks[word] = float(when) - start
     if kept and "KEPT" not in marks:
@@ -348,6 +384,7 @@ def main() -> None:
     cold = [start_to_dashboard(path, kept=False) for _ in range(3)]
     start_to_dashboard(path, kept=False)  # keeps the figures for the warm starts
     warm = [start_to_dashboard(path, kept=True) for _ in range(3)]
+    pressed = start_to_dashboard(path, kept=True, keys=True)["KEY"]
     inside = asyncio.run(in_app(path))
     print(f"\nfieldtui UI over {args.size:,} sign-ups (80x24, headless)")
     print(
@@ -355,6 +392,7 @@ def main() -> None:
         "\n  (the figures the last run kept; the store opens behind them)"
     )
     print(f"  ... -> store open, every key   median {_s(warm, 'OPEN')}")
+    print(f"  a key in the table meanwhile   {_ms(pressed)}   ({len(pressed)} presses)")
     print(f"  ... -> the store's own figures median {_s(warm, 'REAL')}")
     print("start, nothing kept (a new day, or another process saved since)")
     print(f"  ... -> dashboard drawn, loading median {_s(cold, 'DRAWN')}")

@@ -2,8 +2,10 @@
 
 The app holds the open `Store` and the signed-in user. Started from the command line it is
 drawn before the store is read: a `StoreOpening` reads it in a thread while the dashboard shows
-the figures kept from the last run (`fieldtui.store.warm`), or says it is loading; keys that
-need the store meanwhile are carried out once it is open (`when_ready`).
+the figures kept from the last run (`fieldtui.store.warm`), or says it is loading. Keys that
+need the store meanwhile: the last F-key pressed is carried out once it is open, and so are the
+dashboard's own keys (Enter, Backspace, p) while no F-key is pending (`when_ready`); keys that
+open a dialog only say the data is still loading (`still_loading`).
 
 Each main screen is a Textual *mode* (its own screen stack), switched with an F-key, so moving
 between Capaian, Kunjungan and Pendaftaran never loses what a screen was showing. Other
@@ -18,7 +20,6 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -124,11 +125,14 @@ class FieldApp(App[None]):
     ) -> None:
         super().__init__()
         if (store is None) == (opening is None):
-            raise ValueError("give the app a store or a StoreOpening, not both")
+            raise ValueError("give the app exactly one of a store and a StoreOpening")
         self._store = store
         self._opening = opening
         self.warm = warm or WarmStart()
-        self._queued: list[Callable[[], object]] = []
+        # Keys pressed while the store opens: the screen they were for and what they do; and
+        # the main screen to show once it is open (the last F-key pressed).
+        self._queued: list[tuple[Screen[Any], Callable[[], object]]] = []
+        self._pending_mode: str | None = None
         self.prepare_lists = prepare_lists
         self.demo = demo
         self.low_bandwidth = low_bandwidth
@@ -214,18 +218,35 @@ class FieldApp(App[None]):
         self.store_changed.publish(frozenset(RecordKind))  # every screen reads the real data
         self.screen.refresh_bindings()
         queued, self._queued = self._queued, []
+        mode, self._pending_mode = self._pending_mode, None
         if self.user is None:
             return  # a store without users: the first-run screen comes first, keys or not
-        for action in queued:
-            action()
+        for screen, action in queued:
+            if screen is self.screen:  # (not if a dialog or another screen came up since)
+                action()
+        if mode is not None:
+            self.switch_mode(mode)
 
-    def when_ready(self, action: Callable[[], object]) -> bool:
-        """False when the store is open (go ahead); else keep ``action`` for when it is, say
-        so, and return True."""
+    def when_ready(self, screen: Screen[Any], action: Callable[[], object]) -> bool:
+        """False when the store is open (go ahead). Else ``action`` (a key of ``screen``) is
+        kept for when it is, unless an F-key is pending (the screen will be gone); says so
+        and returns True."""
         if self._store is not None:
             return False
-        self._queued.append(action)
-        self.notify(t("app.loading_queued"), timeout=3)
+        if self._pending_mode is None:
+            self._queued.append((screen, action))
+            self.notify(t("app.loading_queued"), timeout=3)
+        else:
+            self.notify(t("app.loading_wait"), timeout=3)
+        self.start_opening()
+        return True
+
+    def still_loading(self) -> bool:
+        """For keys that open a dialog: False when the store is open; else say that the data
+        is still loading (the key is not kept: a dialog popping up later would surprise)."""
+        if self._store is not None:
+            return False
+        self.notify(t("app.loading_wait"), timeout=3)
         self.start_opening()
         return True
 
@@ -320,13 +341,18 @@ class FieldApp(App[None]):
 
     async def action_switch_mode(self, mode: str) -> None:
         """Show a main screen (once the store is open: all but the dashboard read it)."""
-        if mode != self.current_mode and self.when_ready(partial(self.switch_mode, mode)):
+        if self._store is None:
+            # Only the last F-key counts (F2 back to the dashboard cancels a pending one).
+            self._pending_mode = None if mode == self.current_mode else mode
+            if self._pending_mode is not None:
+                self.notify(t("app.loading_queued"), timeout=3)
+            self.start_opening()
             return
         await super().action_switch_mode(mode)
 
     def action_switch_user(self) -> None:
         """Act as another user of this store (with that user's PIN)."""
-        if self.when_ready(self.action_switch_user):
+        if self.still_loading():
             return
         if not isinstance(self.screen, SwitchUserDialog):
             self.push_screen(SwitchUserDialog(), self._user_switched)
@@ -337,7 +363,7 @@ class FieldApp(App[None]):
         from fieldtui.exchange.columns import ExportKind
         from fieldtui.screens.export_dialog import KIND_OF_MODE, ExportDialog
 
-        if self.when_ready(self.action_export):
+        if self.still_loading():
             return
         if not isinstance(self.screen, ExportDialog):
             self.push_screen(ExportDialog(KIND_OF_MODE.get(self.current_mode, ExportKind.SIGNUPS)))

@@ -10,8 +10,8 @@ An existing store is read in the background while the app is already drawn (`Sto
 at 100k sign-ups reading it takes seconds, so the dashboard shows the figures the last run kept
 (`fieldtui.store.warm`, only when the store's files have not changed since) and the real ones
 replace them once the store is open. A refusal (an unknown login, a damaged store) then closes
-the app and is printed like any other. Only ``--user`` (a PIN asked on the terminal) and a
-store that does not exist yet are opened before the app starts.
+the app and is printed like any other. Only ``--user`` (a PIN asked on the terminal), a store
+that does not exist yet and a demo store still to be built are opened before the app starts.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED = 0, 1
 PIN_TRIES = 3
 LOW_BANDWIDTH_FPS = 8  # frames per second over a phone hotspot
+DEMO_BUILT_BYTES = 64 << 10  # a built demo store is ~40 MB; an empty one a few hundred bytes
 
 
 def _fail(message: str) -> int:
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace, path: Path) -> int:
         # Textual reads these once, when it is first imported: set them before that.
         os.environ.setdefault("TEXTUAL_FPS", str(LOW_BANDWIDTH_FPS))
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
-    if args.user is None and path.exists():
+    if args.user is None and path.exists() and not (args.demo and _demo_to_build(path)):
         return _run_opening_behind(args, path, low_bandwidth=low_bandwidth)
     from fieldtui.app import make_app
 
@@ -144,6 +145,14 @@ def run(args: argparse.Namespace, path: Path) -> int:
         app.run()
         keep_warm(app, store, path)
     return EXIT_OK
+
+
+def _demo_to_build(path: Path) -> bool:
+    """True when the demo store at ``path`` is still (nearly) empty: building it takes half a
+    minute, said on the terminal before the app starts, not behind a loading dashboard."""
+    journal = path.with_name(path.name + ".journal")
+    size = path.stat().st_size + (journal.stat().st_size if journal.exists() else 0)
+    return size < DEMO_BUILT_BYTES
 
 
 def _run_opening_behind(args: argparse.Namespace, path: Path, *, low_bandwidth: bool) -> int:

@@ -7,7 +7,7 @@ processes'), so the totals always agree with the store.
 
 Started from the command line the app draws this screen before the store is read: it shows
 the figures the last run kept (`fieldtui.store.warm`, only when nothing has changed since), or
-says it is loading, and keys that need the store wait for it (`FieldApp.when_ready`).
+says it is loading; its keys that need the store wait for it (`FieldApp.when_ready`).
 """
 
 from __future__ import annotations
@@ -331,7 +331,7 @@ class DashboardScreen(FieldScreen):
         code, figures = self.current_code, self.figures
         if code is None or figures is None or code == figures.code:
             return
-        if self.field_app.when_ready(self.action_drill_down):
+        if self.field_app.when_ready(self, self.action_drill_down):
             return  # (on the last run's figures: done on the real ones)
         if code.endswith("/-") or not self._has_children(code):
             self.notify(t("dashboard.no_lower_level"), timeout=3)
@@ -346,13 +346,13 @@ class DashboardScreen(FieldScreen):
 
     def action_drill_up(self) -> None:
         """Back to the level above."""
-        if self.trail and not self.field_app.when_ready(self.action_drill_up):
+        if self.trail and not self.field_app.when_ready(self, self.action_drill_up):
             self._cursor_to = self.code  # back on the row we came from
             self.code = self.trail.pop()
 
     def action_next_period(self) -> None:
         """This year → this month → all time → the custom period (if set) → this year."""
-        if self.field_app.when_ready(self.action_next_period):
+        if self.field_app.when_ready(self, self.action_next_period):
             return
         order = list(PeriodChoice)
         if self._custom is None:
@@ -363,7 +363,7 @@ class DashboardScreen(FieldScreen):
 
     def action_custom_period(self) -> None:
         """Ask for a custom period (from – to)."""
-        if self.field_app.when_ready(self.action_custom_period):
+        if self.field_app.still_loading():
             return
         self.app.push_screen(PeriodDialog(self._custom), self._custom_chosen)
 

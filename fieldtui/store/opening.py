@@ -28,7 +28,6 @@ class StoreOpening:
     def __init__(self, open_store: Callable[[], Store]) -> None:
         self._open = open_store
         self._thread: threading.Thread | None = None
-        self._done = threading.Event()
         self.store: Store | None = None
         self.refusal: str | None = None
         self.error: BaseException | None = None
@@ -37,11 +36,6 @@ class StoreOpening:
     def started(self) -> bool:
         """True once `start` has been called."""
         return self._thread is not None
-
-    @property
-    def done(self) -> bool:
-        """True once the store is open, refused or failed."""
-        return self._done.is_set()
 
     def start(self, when_done: Callable[[], None]) -> None:
         """Open the store in a new thread, then call ``when_done`` (in that thread)."""
@@ -59,8 +53,6 @@ class StoreOpening:
             self.refusal = exc.message
         except BaseException as exc:  # handed to the caller to raise
             self.error = exc
-        finally:
-            self._done.set()
         when_done()
 
     def join(self) -> None:

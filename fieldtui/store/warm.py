@@ -15,15 +15,14 @@ Otherwise it is simply not used; so is a file that is missing, unreadable, corru
 another format. Nothing is lost either way: the store itself is always read.
 
 It lives in the per-user cache folder (not beside the store: a shared store's folder is read
-by other users), named by a hash of the store's path, created 0600 in a 0700 folder. It holds
-no personal data: region figures and the user's name and role (never a NIK, a phone, a PIN).
+by other users), named by a hash of the store's path, created 0600 in 0700 folders. It holds no
+participant's data: region figures, the store's path, and the signed-in user's id, login, name
+and role (never a NIK, a phone or a PIN hash).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -92,14 +91,11 @@ def write_warm(
     )
     target = warm_file(store_path)
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (target.parent.parent, target.parent):  # .../fieldtui, .../fieldtui/warm
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if folder.stat().st_mode & 0o077:
+                folder.chmod(0o700)
         fmt.replace_atomically(target, iter([body]), 0o600, sync=False)
     except (OSError, TypeError):
         return False
     return True
-
-
-def forget_warm(store_path: Path) -> None:
-    """Remove the warm file of a store (e.g. after its figures turned out to differ)."""
-    with contextlib.suppress(OSError):
-        os.unlink(warm_file(store_path))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fieldtui.domain.models import Officer, Role
 from fieldtui.store.repository import Store
-from fieldtui.store.warm import forget_warm, read_warm, warm_file, write_warm
+from fieldtui.store.warm import read_warm, warm_file, write_warm
 from tests.builders import make_signup
 
 KEY = {"version": "1", "user": "wayan", "day": "2026-11-24", "lang": "id"}
@@ -30,6 +30,7 @@ def test_kept_and_read_back_while_nothing_changed(db_path: Path) -> None:
     kept = warm_file(db_path)
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(kept.parent.parent.stat().st_mode) == 0o700  # ~/.cache/fieldtui too
     assert not kept.is_relative_to(db_path.parent)  # not in a (possibly shared) store folder
 
 
@@ -85,9 +86,6 @@ def test_a_damaged_or_foreign_file_is_ignored(db_path: Path) -> None:
         assert read_warm(db_path, KEY) is None
     kept.write_bytes(b" " * (2 << 20))
     assert read_warm(db_path, KEY) is None
-    forget_warm(db_path)
-    assert not kept.exists()
-    assert read_warm(db_path, KEY) is None
 
 
 def test_a_memory_store_keeps_nothing(db_path: Path) -> None:
@@ -102,3 +100,14 @@ def test_a_cache_folder_that_cannot_be_made_is_no_error(db_path: Path) -> None:
         folder.write_text("not a folder")  # (a mode would not stop root)
         assert not write_warm(db_path, store.files_state(), KEY, PAYLOAD)
     assert read_warm(db_path, KEY) is None
+
+
+def test_folders_left_open_are_closed(db_path: Path) -> None:
+    folder = warm_file(db_path).parent
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    folder.parent.chmod(0o755)
+    with _store(db_path) as store:
+        assert write_warm(db_path, store.files_state(), KEY, PAYLOAD)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700

@@ -239,3 +239,55 @@ async def test_a_store_without_users_asks_who_starts_it_keys_or_not() -> None:
         await _until_open(app, pilot)
         assert isinstance(app.screen, FirstRunScreen)
         assert app.current_mode == "capaian"
+
+
+def _stack(app: FieldApp) -> list[str]:
+    return [type(screen).__name__ for screen in app.screen_stack]
+
+
+@pytest.mark.parametrize(
+    ("keys", "mode", "stack"),
+    [
+        # Only the last F-key counts; F2 (the dashboard itself) cancels a pending one.
+        (["f4", "f3"], "kunjungan", ["VisitsScreen"]),
+        (["f4", "f2"], "capaian", ["DashboardScreen"]),
+        # Keys that open a dialog are not kept: nothing pops up later.
+        (["ctrl+o", "ctrl+o", "ctrl+e", "ctrl+u"], "capaian", ["DashboardScreen"]),
+        (["ctrl+e", "escape"], "capaian", ["DashboardScreen"]),
+        # A dashboard key after an F-key is not kept: its screen will be gone.
+        (["f4", "ctrl+o", "p"], "pendaftaran", ["SignUpsScreen"]),
+    ],
+)
+async def test_keys_pressed_while_opening(
+    store: Store, keys: list[str], mode: str, stack: list[str]
+) -> None:
+    _fill(store)
+    opening, release = _held(store)
+    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        release.set()
+        await _until_open(app, pilot)
+        await pilot.pause()
+        assert (app.current_mode, _stack(app)) == (mode, stack)
+        dashboard = app.get_screen_stack("capaian")[0]
+        assert isinstance(dashboard, DashboardScreen)
+        assert dashboard.selection.choice.name == "YEAR"  # "p" was not carried out
+
+
+async def test_a_kept_dashboard_key_runs_once_on_its_screen(store: Store) -> None:
+    _fill(store)
+    opening, release = _held(store)
+    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")  # this year -> this month
+        await pilot.press("f1")  # help over the dashboard: the kept key waits for nothing
+        await pilot.press("escape")
+        release.set()
+        await _until_open(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.selection.choice.name == "MONTH"
