@@ -74,40 +74,12 @@ class _SignUpFacts:
 
         Parsed dates are memoised: the same few thousand date strings recur in 100k documents.
         """
-        out: list[_SignUpFacts] = []
-        dates: dict[str, dt.date] = {}
-        ends: dict[tuple[str, Any], dt.date] = {}  # (period_start, months) -> paid until
-        parse, add_months = dt.date.fromisoformat, clock.add_months
-        for doc in docs:
-            deleted_at = doc.get("deleted_at")
-            if live_only and deleted_at is not None:
-                continue
-            text = doc["registered_on"]
-            registered = dates.get(text)
-            if registered is None:
-                registered = dates[text] = parse(text)
-            paid_until: dt.date | None = None
-            for payment in doc.get("payments") or ():
-                key = (payment["period_start"], payment["months"])
-                end = ends.get(key)
-                if end is None:
-                    end = ends[key] = add_months(parse(key[0]), int(key[1]))
-                if paid_until is None or end > paid_until:
-                    paid_until = end
-            out.append(
-                cls(
-                    doc["id"],
-                    doc["desa_code"],
-                    doc.get("banjar_id"),
-                    registered,
-                    deleted_at,
-                    paid_until is not None,  # at least one payment
-                    paid_until,
-                    (doc.get("participant") or {}).get("nik") or "",
-                    doc.get("review_state") or "",
-                )
-            )
-        return out
+        reader = FactsReader()
+        return [
+            reader.signup_facts(doc)
+            for doc in docs
+            if not live_only or doc.get("deleted_at") is None
+        ]
 
 
 @dataclass(slots=True)
@@ -149,23 +121,11 @@ class _Facts:
 
     @classmethod
     def read(cls, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> _Facts:
-        signups = {
-            facts.id: facts for facts in _SignUpFacts.read(tables.get(ix.SIGNUPS, {}).values())
-        }
-        visits: dict[str, _VisitFacts] = {}
-        for doc in tables.get(ix.VISITS, {}).values():
-            if doc.get("deleted_at") is None:
-                visit = _VisitFacts.of(doc)
-                visits[visit.id] = visit
-        days = [facts.registered_on for facts in signups.values()]
-        days += [visit.day for visit in visits.values()]
-        out = cls(signups, visits, max(days, default=dt.date.min))
-        for facts in signups.values():
-            out.people.setdefault(facts.person, []).append(facts)
-        for group in out.people.values():
-            if len(group) > 1:
-                group.sort(key=_order_of)
-        return out
+        reader = FactsReader()
+        for table in (ix.SIGNUPS, ix.VISITS):
+            for doc in tables.get(table, {}).values():
+                reader.add(table, doc)
+        return reader.facts()
 
     def counted(self) -> list[_SignUpFacts]:
         """The sign-ups the books count: one per person (their first registration)."""
@@ -191,6 +151,69 @@ class _Facts:
         self.signups[facts.id] = facts
         group = self.people.setdefault(facts.person, [])
         bisect.insort(group, facts, key=_order_of)
+
+
+class FactsReader:
+    """Reads the facts of live sign-ups and visits one document at a time (the repository
+    feeds it from the same pass over the documents that builds its indexes, so a store that
+    opens reads each document once), then gives them as `_Facts`."""
+
+    def __init__(self) -> None:
+        self._signups: dict[str, _SignUpFacts] = {}
+        self._visits: dict[str, _VisitFacts] = {}
+        self._dates: dict[str, dt.date] = {}
+        self._ends: dict[tuple[str, Any], dt.date] = {}  # (period_start, months) -> paid until
+
+    def add(self, table: str, doc: Mapping[str, Any]) -> None:
+        """Take one document of ``table`` (those of other tables, and deleted ones, are left)."""
+        if doc.get("deleted_at") is not None:
+            return
+        if table == ix.SIGNUPS:
+            facts = self.signup_facts(doc)
+            self._signups[facts.id] = facts
+        elif table == ix.VISITS:
+            visit = _VisitFacts.of(doc)
+            self._visits[visit.id] = visit
+
+    def signup_facts(self, doc: Mapping[str, Any]) -> _SignUpFacts:
+        """The facts of one sign-up document (deleted or not)."""
+        dates, parse = self._dates, dt.date.fromisoformat
+        text = doc["registered_on"]
+        registered = dates.get(text)
+        if registered is None:
+            registered = dates[text] = parse(text)
+        paid_until: dt.date | None = None
+        for payment in doc.get("payments") or ():
+            key = (payment["period_start"], payment["months"])
+            end = self._ends.get(key)
+            if end is None:
+                end = self._ends[key] = clock.add_months(parse(key[0]), int(key[1]))
+            if paid_until is None or end > paid_until:
+                paid_until = end
+        return _SignUpFacts(
+            doc["id"],
+            doc["desa_code"],
+            doc.get("banjar_id"),
+            registered,
+            doc.get("deleted_at"),
+            paid_until is not None,  # at least one payment
+            paid_until,
+            (doc.get("participant") or {}).get("nik") or "",
+            doc.get("review_state") or "",
+        )
+
+    def facts(self) -> _Facts:
+        """Everything read so far."""
+        signups, visits = self._signups, self._visits
+        days = [facts.registered_on for facts in signups.values()]
+        days += [visit.day for visit in visits.values()]
+        out = _Facts(signups, visits, max(days, default=dt.date.min))
+        for facts in signups.values():
+            out.people.setdefault(facts.person, []).append(facts)
+        for group in out.people.values():
+            if len(group) > 1:
+                group.sort(key=_order_of)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,10 +365,14 @@ class Aggregates:
                 book.apply_target(None, decode(Target, doc))
         return book
 
-    def reset(self) -> None:
-        """Forget every book (after a full reload); they are rebuilt when next asked for."""
+    def reset(self, reader: FactsReader | None = None) -> None:
+        """Forget every book (after a full reload); they are rebuilt when next asked for, from
+        the facts ``reader`` has read (when given), else from the documents."""
         self._books.clear()
         self._facts = None
+        if reader is not None:
+            with paused_gc():
+                self._facts = reader.facts()
 
     def on_row(
         self, table: str, old: Row | None, new: Row | None, doc: Mapping[str, Any] | None

@@ -115,11 +115,19 @@ def _decode_all(tables: Mapping[str, Mapping[str, dict[str, Any]]], report: Chec
     records: Records = {}
     for table, model in TABLE_MODELS.items():
         found: dict[str, Any] = {}
-        for doc_id, doc in tables.get(table, {}).items():
+        docs = tables.get(table, {})
+        for doc_id in list(docs):
             try:
-                record = decode(model, doc, path=f"{table}[{doc_id}]")
+                # (A big table's documents are parsed here: a damaged one raises StoreCorrupt.)
+                record = decode(model, docs[doc_id], path=f"{table}[{doc_id}]")
             except CodecError as exc:
                 report.add("error", "check.bad_document", where=exc.path, problem=exc.problem)
+                continue
+            except StoreCorrupt as exc:
+                problem = str(exc.fields.get("detail", exc.message()))
+                report.add(
+                    "error", "check.bad_document", where=f"{table}[{doc_id}]", problem=problem
+                )
                 continue
             if record.id in found:
                 report.add("error", "check.duplicate_id", table=table, id=record.id)

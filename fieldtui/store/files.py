@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -217,7 +218,7 @@ class FileSet:
         self._jfd, self._jid = jfd, _identity(os.fstat(jfd))
         self.journal_size, self._jvalid = len(line), True
 
-    def compact(self, header: dict[str, Any], tables: fmt.Tables) -> None:
+    def compact(self, header: dict[str, Any], tables: Mapping[str, Mapping[str, Any]]) -> None:
         """Write the whole state as a new snapshot (new generation), then a fresh journal.
 
         Raises OSError; if the snapshot was replaced, `generation` already names the new one.

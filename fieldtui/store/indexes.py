@@ -205,8 +205,13 @@ class Indexes:
             index = self.tables[name] = TableIndex()
         return index
 
-    def rebuild(self, tables: Mapping[str, Mapping[str, Doc]]) -> None:
-        """Drop everything and index ``tables`` afresh (first load, or "*" from the engine)."""
+    def rebuild(
+        self,
+        tables: Mapping[str, Mapping[str, Doc]],
+        also: Callable[[str, Mapping[str, Any]], None] | None = None,
+    ) -> None:
+        """Drop everything and index ``tables`` afresh (first load, or "*" from the engine);
+        ``also`` is given each indexed document too (read once for both)."""
         self.tables.clear()
         for mapping in (self.nik, self.person, self.username, self.audit, self.reviews):
             mapping.clear()
@@ -219,6 +224,8 @@ class Indexes:
                 if name not in INDEXED_TABLES:
                     continue
                 for key, doc in docs.items():
+                    if also is not None:
+                        also(name, doc)
                     self._add(name, int(key), doc, bulk=True)
             for index in self.tables.values():
                 index.order.sort()

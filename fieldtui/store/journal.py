@@ -2,8 +2,10 @@
 
 The snapshot is plain TinyDB JSON, written one document per line so it loads in bounded
 chunks (a single ``orjson.loads`` of a 50 MB file peaks at ~3x its size in memory) and so a
-person can read it. Any other valid TinyDB JSON (stock TinyDB, a hand edit) still loads, only
-in one piece. The engine's own header is the pseudo-table ``_engine`` (doc "1").
+person can read it. A big table's documents are not parsed at all when it loads: each stays as
+its line's bytes in a `RawTable` until it is read. Any other valid TinyDB JSON (stock TinyDB, a
+hand edit) still loads, only in one piece. The engine's own header is the pseudo-table
+``_engine`` (doc "1").
 
 A journal line is ``{"crc":"<8 hex>","p":<payload>}\\n`` where the crc32 covers exactly the
 payload bytes; the payload prefix has a fixed length, so a line is checked without parsing it.
@@ -15,13 +17,14 @@ import errno
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from fieldtui.store.errors import DiskFull, StoreCorrupt, StoreError, StoreReadOnly
+from fieldtui.store.rawtable import RawTable, split_table_body
 
 FORMAT_NAME = "fieldtui-journal"
 FORMAT_VERSION = 1
@@ -33,10 +36,12 @@ _MID = b'","p":'
 _HEAD = len(_PREFIX) + 8 + len(_MID)
 _TABLE_END = re.compile(rb"\n\}")  # re finds it faster than bytes.find does
 _CHUNK = 1 << 20  # bytes of snapshot documents parsed per orjson call
+_RAW_MIN_BYTES = 64 << 10  # a table body smaller than this is parsed as it loads
 # Types a JSON store cannot hold raise instead of being silently turned into strings.
 DUMP_OPTS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
-Tables = dict[str, dict[str, Any]]
+Table = MutableMapping[str, Any]  # a dict, or a RawTable for a big table from the snapshot
+Tables = dict[str, Table]
 
 
 def dumps(value: Any) -> bytes:
@@ -110,7 +115,9 @@ def _valid_line_after(buf: bytes, pos: int) -> bool:
 # -- snapshot ------------------------------------------------------------------------------
 
 
-def snapshot_chunks(header: dict[str, Any], tables: Tables) -> Iterator[bytes]:
+def snapshot_chunks(
+    header: dict[str, Any], tables: Mapping[str, Mapping[str, Any]]
+) -> Iterator[bytes]:
     """The snapshot file, piece by piece: one table name or document per line.
 
     The biggest table goes last: its end is then found from the end of the file, not by
@@ -122,9 +129,18 @@ def snapshot_chunks(header: dict[str, Any], tables: Tables) -> Iterator[bytes]:
         table = tables[name]
         yield b",\n%s:{" % dumps(name)
         sep = b"\n"
-        for doc_id, doc in table.items():
-            yield b"%s%s:%s" % (sep, dumps(doc_id), dumps(doc))
-            sep = b",\n"
+        if isinstance(table, RawTable):
+            for doc_id, value in table.raw_items():
+                # A document still as it was read from a snapshot goes back as those bytes.
+                if type(value) is bytes:
+                    yield sep + value
+                else:
+                    yield b"%s%s:%s" % (sep, dumps(doc_id), dumps(value))
+                sep = b",\n"
+        else:
+            for doc_id, doc in table.items():
+                yield b"%s%s:%s" % (sep, dumps(doc_id), dumps(doc))
+                sep = b",\n"
         yield b"\n}"
     yield b"\n}\n"
 
@@ -134,7 +150,7 @@ def parse_snapshot(buf: bytes, path: Path) -> tuple[dict[str, Any] | None, Table
     if not buf or buf.isspace():  # (strip() would copy a 50 MB buffer)
         return None, {}
     try:
-        data = _parse_lines_layout(buf)
+        data = _parse_lines_layout(buf, path)
     except (ValueError, orjson.JSONDecodeError):
         data = None
     if data is None:
@@ -142,17 +158,19 @@ def parse_snapshot(buf: bytes, path: Path) -> tuple[dict[str, Any] | None, Table
             data = orjson.loads(buf)
         except orjson.JSONDecodeError as exc:
             raise StoreCorrupt(path=str(path), detail=str(exc)) from None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+    if not isinstance(data, dict) or not all(isinstance(t, dict | RawTable) for t in data.values()):
         raise StoreCorrupt(path=str(path), detail="not a TinyDB store")
     engine = data.pop(ENGINE_TABLE, None)
     header = engine.get("1") if isinstance(engine, dict) else None
     for name, table in data.items():
+        if isinstance(table, RawTable):
+            continue  # each document is checked when it is read
         if not set(map(type, table.values())) <= {dict}:
             raise StoreCorrupt(path=str(path), detail=f"table {name}: not documents")
     return (header if isinstance(header, dict) else None), data
 
 
-def _parse_lines_layout(buf: bytes) -> Tables | None:
+def _parse_lines_layout(buf: bytes, path: Path) -> dict[str, Any] | None:
     """Parse the layout written by `snapshot_chunks` in ~1 MB pieces; None if it differs."""
     first = buf.find(b"\n")
     prefix = b'{"%s":' % ENGINE_TABLE.encode()
@@ -186,7 +204,10 @@ def _parse_lines_layout(buf: bytes) -> Tables | None:
             if match is None:
                 return None
             close = match.start()
-        out[expected] = _parse_table_body(buf, nl + 1, close)
+        raw = None
+        if close - nl > _RAW_MIN_BYTES:
+            raw = split_table_body(buf, nl + 1, close, name=expected, path=path)
+        out[expected] = raw if raw is not None else _parse_table_body(buf, nl + 1, close)
         pos = close + 2
         if buf.startswith(b",\n", pos):
             pos += 2

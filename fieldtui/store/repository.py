@@ -18,7 +18,7 @@ from fieldtui.domain.issues import Issue
 from fieldtui.domain.models import Period, RecordKind
 from fieldtui.store import backups
 from fieldtui.store import indexes as ix
-from fieldtui.store.aggregates import Aggregates, ProgressLine
+from fieldtui.store.aggregates import Aggregates, FactsReader, ProgressLine
 from fieldtui.store.audit import AuditMixin
 from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt, StoreReadOnly
@@ -55,7 +55,11 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
         )
         self._aggregates = Aggregates(backend.tables)
         with self._mutex:
-            self._index.rebuild(backend.tables())
+            # One pass over the documents for the indexes and the progress facts: a big table's
+            # documents are parsed on every read (see `fieldtui.store.rawtable`).
+            reader = FactsReader()
+            self._index.rebuild(backend.tables(), also=reader.add)
+            self._aggregates.reset(reader)
             self._index.listeners.append(self._aggregates.on_row)
             backend.add_listener(self._on_changes)
 
@@ -91,13 +95,17 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
                 path, read_only=read_only, lock_timeout=lock_timeout, create=not read_only
             )
         except StoreCorrupt as exc:
-            good = exc.backup or backups.latest_good_backup(path)
-            if good is None:
-                raise
-            fields = {k: v for k, v in exc.fields.items() if k != "backup"}
-            raise StoreCorrupt(backup=good, **fields) from exc
+            raise _with_backup(exc, path) from exc
         try:
+            # Building the indexes reads every document: a damaged one is found here.
             store = cls(backend, schema=schema)
+        except StoreCorrupt as exc:
+            backend.close()
+            raise _with_backup(exc, path) from exc
+        except BaseException:
+            backend.close()
+            raise
+        try:
             if not read_only and backups.backup_due(path):
                 store._backup_now()
         except BaseException:
@@ -214,6 +222,15 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
         # A supervisor may have changed this user (role, active) from another process.
         if self._actor is not None and self._actor.id in self._index.table(ix.OFFICERS).by_id:
             self._actor = self.get_officer(self._actor.id)
+
+
+def _with_backup(exc: StoreCorrupt, path: Path) -> StoreCorrupt:
+    """``exc`` naming the last good backup, when there is one."""
+    good = exc.backup or backups.latest_good_backup(path)
+    if good is None:
+        return exc
+    fields = {k: v for k, v in exc.fields.items() if k != "backup"}
+    return StoreCorrupt(backup=good, **fields)
 
 
 def _mode(path: Path) -> str:

@@ -3,10 +3,11 @@ the listeners) and an undo log (to put the in-memory state back when the commit 
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Table = dict[str, Any]
+Table = MutableMapping[str, Any]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ _TABLES = st.dictionaries(st.text(min_size=1, max_size=8), _TABLE, max_size=4)
 def test_snapshot_layout_round_trips(tables: dict[str, dict[str, Any]]) -> None:
     tables.pop(fmt.ENGINE_TABLE, None)
     data = b"".join(fmt.snapshot_chunks({"generation": "g"}, tables))
-    assert fmt._parse_lines_layout(data) is not None  # the fast path, not the fallback
+    assert fmt._parse_lines_layout(data, Path("x")) is not None  # the fast path, not the fallback
     header, parsed = fmt.parse_snapshot(data, Path("x"))
     assert parsed == tables
     assert header is not None and header["generation"] == "g"
