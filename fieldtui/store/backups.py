@@ -90,18 +90,25 @@ def make_backup(path: Path, *, now: dt.datetime | None = None, keep: int = KEEP)
 
 
 def backup_is_good(folder: Path, store_name: str) -> bool:
-    """True when the backup's store opens (read-only, nothing written)."""
+    """True when the backup's store opens and every document in it reads (read-only, nothing
+    written)."""
     snapshot = folder / store_name
     if not snapshot.exists():
         return False
     try:
         from fieldtui.store.backend import EngineBackend
         from fieldtui.store.errors import StoreError
+        from fieldtui.store.rawtable import read_every_document
 
         backend = EngineBackend(snapshot, read_only=True, create=False)
     except (StoreError, OSError, ValueError):
         return False
-    backend.close()
+    try:
+        read_every_document(backend.tables())
+    except StoreError:
+        return False
+    finally:
+        backend.close()
     return True
 
 

@@ -179,7 +179,8 @@ def read_store(path: Path) -> Bundle:
                 known=SCHEMA.version,
             )
         tables = backend.tables()
-        docs = {name: list(tables.get(name, {}).values()) for name in BUNDLE_TABLES}
+        with paused_gc():  # (a big table's documents are parsed here: 100k new dicts)
+            docs = {name: list(tables.get(name, {}).values()) for name in BUNDLE_TABLES}
         store_id = ""
         for doc in tables.get(ix.META, {}).values():
             store_id = str(doc.get("store_id", store_id))

@@ -22,6 +22,7 @@ from fieldtui.store.backups import latest_good_backup
 from fieldtui.store.base import TABLE_MODELS
 from fieldtui.store.codec import CodecError, decode
 from fieldtui.store.errors import StoreCorrupt, StoreError
+from fieldtui.store.rawtable import read_every_document
 from fieldtui.store.schema import SCHEMA, stored_version
 from fieldtui.store.sharing import is_shared_directory, store_files
 
@@ -82,6 +83,7 @@ def check_store(path: Path) -> CheckReport:
         _check_schema(backend_version := stored_version(backend), report)
         report.schema_version = backend_version
         records = _decode_all(tables, report)
+        _read_the_rest(tables, report)
         _check_references(records, report)
         _check_duplicates(records, report)
     finally:
@@ -137,6 +139,18 @@ def _decode_all(tables: Mapping[str, Mapping[str, dict[str, Any]]], report: Chec
             1 for r in found.values() if getattr(r, "deleted_at", None) is None
         )
     return records
+
+
+def _read_the_rest(tables: Mapping[str, Mapping[str, Any]], report: CheckReport) -> None:
+    """Documents of the other tables (conflicts, meta) must at least read."""
+    for name, docs in tables.items():
+        if name in TABLE_MODELS:
+            continue
+        try:
+            read_every_document({name: docs})
+        except StoreCorrupt as exc:
+            problem = str(exc.fields.get("detail", exc.message()))
+            report.add("error", "check.bad_document", where=name, problem=problem)
 
 
 def _check_references(records: Records, report: CheckReport) -> None:

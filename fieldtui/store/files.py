@@ -55,13 +55,27 @@ class FileSet:
             except PermissionError:
                 raise StoreError("store.error.unreadable", path=str(self.path)) from None
             st = os.fstat(sfd)
+            jfd: int | None = None
             try:
-                header, tables = fmt.parse_snapshot(fmt.read_fd(sfd, 0, st.st_size), self.path)
+                buf = fmt.read_fd(sfd, 0, st.st_size)
+                peeked = fmt.peek_generation(buf) or ""
+                jfd, jid, records, offset, valid, stamp = self._open_journal(peeked)
+                # The journal's header says which snapshot bytes its compaction wrote: only
+                # those are split into raw documents; an edited file is parsed in full.
+                trusted = valid and stamp == [st.st_size, st.st_mtime_ns]
+                header, tables = fmt.parse_snapshot(buf, self.path, raw=trusted)
+                del buf
+                generation = str(header.get("generation", "")) if header else ""
+                if generation != peeked:  # (a header not on the first line: a hand edit)
+                    if jfd is not None:
+                        os.close(jfd)
+                    jfd = None
+                    jfd, jid, records, offset, valid, _ = self._open_journal(generation)
             except BaseException:
                 os.close(sfd)
+                if jfd is not None:
+                    os.close(jfd)
                 raise
-            generation = str(header.get("generation", "")) if header else ""
-            jfd, jid, records, offset, valid = self._open_journal(generation)
             if _identity(os.stat(self.path)) == _identity(st):
                 self._close()
                 self._snap = sfd, _identity(st)
@@ -77,11 +91,13 @@ class FileSet:
 
     def _open_journal(
         self, generation: str
-    ) -> tuple[int | None, tuple[int, int] | None, list[dict[str, Any]], int, bool]:
+    ) -> tuple[int | None, tuple[int, int] | None, list[dict[str, Any]], int, bool, Any]:
+        """The journal opened: fd, identity, records of ``generation``, bytes read, whether it
+        belongs to that generation, and the snapshot stamp in its header ([size, mtime_ns])."""
         try:
             jfd = os.open(self.jpath, _RO)
         except FileNotFoundError:
-            return None, None, [], 0, False
+            return None, None, [], 0, False, None
         st = os.fstat(jfd)
         payloads, used, damaged = fmt.parse_lines(fmt.read_fd(jfd, 0, st.st_size))
         if damaged:
@@ -94,8 +110,8 @@ class FileSet:
             os.close(jfd)
             raise StoreTooNew(path=str(self.jpath), found=found, known=fmt.FORMAT)
         if not payloads or head.get("g") != generation:
-            return jfd, _identity(st), [], used, False  # stale: all in the snapshot already
-        return jfd, _identity(st), payloads[1:], used, True
+            return jfd, _identity(st), [], used, False, None  # stale: all in the snapshot
+        return jfd, _identity(st), payloads[1:], used, True, head.get("s")
 
     def poll(self, generation: str) -> Literal["reload"] | list[dict[str, Any]]:
         """New journal records since the last call, or "reload" after a compaction."""
@@ -114,7 +130,7 @@ class FileSet:
         if _identity(jst) != self._jid:
             # A writer put a fresh journal in place for our snapshot (or a compaction is under
             # way and the snapshot will differ when we look again).
-            jfd, jid, records, offset, valid = self._open_journal(generation)
+            jfd, jid, records, offset, valid, _ = self._open_journal(generation)
             if not valid:
                 if jfd is not None:
                     os.close(jfd)
@@ -210,7 +226,13 @@ class FileSet:
         return self._jw
 
     def _write_journal_header(self, generation: str, seq: int) -> None:
-        line = fmt.encode_line({"h": fmt.FORMAT, "g": generation, "b": seq})
+        header: dict[str, Any] = {"h": fmt.FORMAT, "g": generation, "b": seq}
+        if self._snap is not None:
+            # Which snapshot bytes this journal follows (`load` trusts only those for raw
+            # tables): a snapshot is only ever replaced, so size and mtime name its bytes.
+            sst = os.fstat(self._snap[0])
+            header["s"] = [sst.st_size, sst.st_mtime_ns]
+        line = fmt.encode_line(header)
         mode = file_mode_for(self.path.parent)
         fmt.replace_atomically(self.jpath, iter([line]), mode, sync=self.sync)
         jfd = os.open(self.jpath, _RO)

@@ -235,13 +235,17 @@ class Indexes:
                 gc.enable()
 
     def apply(
-        self, changes: list[Change], tables: Callable[[], Mapping[str, Mapping[str, Doc]]]
+        self,
+        changes: list[Change],
+        tables: Callable[[], Mapping[str, Mapping[str, Doc]]],
+        also: Callable[[str, Mapping[str, Any]], None] | None = None,
     ) -> set[str]:
-        """Apply one batch of changes; returns the names of the tables touched ("*" = all)."""
+        """Apply one batch of changes; returns the names of the tables touched ("*" = all,
+        after rebuilding everything: ``also`` is then given each document, as by `rebuild`)."""
         touched: set[str] = set()
         for change in changes:
             if change.table == "*":
-                self.rebuild(tables())
+                self.rebuild(tables(), also)
                 return {"*"}
             touched.add(change.table)
             if change.table not in INDEXED_TABLES:

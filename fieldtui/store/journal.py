@@ -3,7 +3,7 @@
 The snapshot is plain TinyDB JSON, written one document per line so it loads in bounded
 chunks (a single ``orjson.loads`` of a 50 MB file peaks at ~3x its size in memory) and so a
 person can read it. A big table's documents are not parsed at all when it loads: each stays as
-its line's bytes in a `RawTable` until it is read. Any other valid TinyDB JSON (stock TinyDB, a
+text in a `RawTable` until it is read. Any other valid TinyDB JSON (stock TinyDB, a
 hand edit) still loads, only in one piece. The engine's own header is the pseudo-table
 ``_engine`` (doc "1").
 
@@ -117,7 +117,7 @@ def _valid_line_after(buf: bytes, pos: int) -> bool:
 
 def snapshot_chunks(
     header: dict[str, Any], tables: Mapping[str, Mapping[str, Any]]
-) -> Iterator[bytes]:
+) -> Iterator[bytes | memoryview]:
     """The snapshot file, piece by piece: one table name or document per line.
 
     The biggest table goes last: its end is then found from the end of the file, not by
@@ -132,10 +132,8 @@ def snapshot_chunks(
         if isinstance(table, RawTable):
             for doc_id, value in table.raw_items():
                 # A document still as it was read from a snapshot goes back as those bytes.
-                if type(value) is bytes:
-                    yield sep + value
-                else:
-                    yield b"%s%s:%s" % (sep, dumps(doc_id), dumps(value))
+                yield b"%s%s:" % (sep, dumps(doc_id))
+                yield value if type(value) is memoryview else dumps(value)
                 sep = b",\n"
         else:
             for doc_id, doc in table.items():
@@ -145,12 +143,35 @@ def snapshot_chunks(
     yield b"\n}\n"
 
 
-def parse_snapshot(buf: bytes, path: Path) -> tuple[dict[str, Any] | None, Tables]:
-    """(engine header or None, tables) of a snapshot; StoreCorrupt if it is not TinyDB JSON."""
+def peek_generation(buf: bytes) -> str | None:
+    """The generation in a snapshot's first line (the lines layout), without parsing the rest;
+    None when the first line is not the engine's header."""
+    prefix = b'{"%s":' % ENGINE_TABLE.encode()
+    first = buf.find(b"\n")
+    if first < 0 or not buf.startswith(prefix):
+        return None
+    head = buf[len(prefix) : first]
+    try:
+        engine = orjson.loads(head[:-1] if head.endswith(b",") else head)
+    except orjson.JSONDecodeError:
+        return None
+    found = engine.get("1", {}).get("generation") if isinstance(engine, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def parse_snapshot(
+    buf: bytes, path: Path, *, raw: bool = False
+) -> tuple[dict[str, Any] | None, Tables]:
+    """(engine header or None, tables) of a snapshot; StoreCorrupt if it is not TinyDB JSON.
+
+    ``raw``: the caller knows these are the exact bytes the engine wrote (`FileSet.load`), so
+    big tables may be kept as text (`RawTable`): their lines can be split without parsing. Any
+    other file (a hand edit, stock TinyDB) is parsed in full.
+    """
     if not buf or buf.isspace():  # (strip() would copy a 50 MB buffer)
         return None, {}
     try:
-        data = _parse_lines_layout(buf, path)
+        data = _parse_lines_layout(buf, path, raw=raw)
     except (ValueError, orjson.JSONDecodeError):
         data = None
     if data is None:
@@ -170,7 +191,7 @@ def parse_snapshot(buf: bytes, path: Path) -> tuple[dict[str, Any] | None, Table
     return (header if isinstance(header, dict) else None), data
 
 
-def _parse_lines_layout(buf: bytes, path: Path) -> dict[str, Any] | None:
+def _parse_lines_layout(buf: bytes, path: Path, *, raw: bool = False) -> dict[str, Any] | None:
     """Parse the layout written by `snapshot_chunks` in ~1 MB pieces; None if it differs."""
     first = buf.find(b"\n")
     prefix = b'{"%s":' % ENGINE_TABLE.encode()
@@ -204,10 +225,10 @@ def _parse_lines_layout(buf: bytes, path: Path) -> dict[str, Any] | None:
             if match is None:
                 return None
             close = match.start()
-        raw = None
-        if close - nl > _RAW_MIN_BYTES:
-            raw = split_table_body(buf, nl + 1, close, name=expected, path=path)
-        out[expected] = raw if raw is not None else _parse_table_body(buf, nl + 1, close)
+        table = None
+        if raw and close - nl > _RAW_MIN_BYTES:
+            table = split_table_body(buf, nl + 1, close, name=expected, path=path)
+        out[expected] = table if table is not None else _parse_table_body(buf, nl + 1, close)
         pos = close + 2
         if buf.startswith(b",\n", pos):
             pos += 2
@@ -264,14 +285,16 @@ def create_exclusive(path: Path, mode: int) -> int:
     return fd
 
 
-def replace_atomically(path: Path, chunks: Iterator[bytes], mode: int, *, sync: bool) -> None:
+def replace_atomically(
+    path: Path, chunks: Iterator[bytes | memoryview], mode: int, *, sync: bool
+) -> None:
     """Write ``chunks`` to a temp file beside ``path``, fsync it, rename it over ``path`` and
     fsync the directory: readers see the old file or the new one, never a mix."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
     fd = create_exclusive(tmp, mode)
     try:
         try:
-            buf: list[bytes] = []
+            buf: list[bytes | memoryview] = []
             size = 0
             for chunk in chunks:
                 buf.append(chunk)

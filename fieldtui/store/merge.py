@@ -109,7 +109,8 @@ class MergeMixin(StoreBase):
                 details["file"] = path
             changes = tuple(FieldChange(field=k, before=None, after=v) for k, v in details.items())
             self._audit(actor.id, AuditAction.EXPORT, RecordKind.STORE, "", changes)
-            docs = {name: list(tables.get(name, {}).values()) for name in BUNDLE_TABLES}
+            with paused_gc():  # (a big table's documents are parsed here: 100k new dicts)
+                docs = {name: list(tables.get(name, {}).values()) for name in BUNDLE_TABLES}
         source = {
             "store_id": store_id,
             "host": socket.gethostname(),

@@ -24,6 +24,7 @@ from fieldtui.store.backend import Backend, Change, EngineBackend, MemoryBackend
 from fieldtui.store.errors import StoreCorrupt, StoreReadOnly
 from fieldtui.store.merge import MergeMixin
 from fieldtui.store.meta import MetaMixin, _FollowingBackend
+from fieldtui.store.rawtable import read_every_document
 from fieldtui.store.records import RecordsMixin
 from fieldtui.store.schema import SCHEMA, Schema, prepare
 from fieldtui.store.sharing import world_accessible
@@ -60,6 +61,8 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
             reader = FactsReader()
             self._index.rebuild(backend.tables(), also=reader.add)
             self._aggregates.reset(reader)
+            # The other tables' documents are read now too: damage anywhere is found at open.
+            read_every_document(backend.tables(), skip=ix.INDEXED_TABLES)
             self._index.listeners.append(self._aggregates.on_row)
             backend.add_listener(self._on_changes)
 
@@ -202,18 +205,21 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
     def _on_changes(self, changes: list[Change]) -> None:
         with self._mutex:
             backend = self._backend
+            reader = FactsReader()  # fed only if everything is read again ("*")
             if isinstance(backend, _FollowingBackend):  # a batch's commit: mostly seen already
                 touched = {c.table for c in changes}
-                touched |= self._index.apply(backend.unfollowed(changes), backend.tables)
+                touched |= self._index.apply(
+                    backend.unfollowed(changes), backend.tables, also=reader.add
+                )
             else:
-                touched = self._index.apply(changes, backend.tables)
+                touched = self._index.apply(changes, backend.tables, also=reader.add)
             if "*" in touched:
-                self._aggregates.reset()
+                self._aggregates.reset(reader)
         if "*" in touched:
             kinds = frozenset(RecordKind)
         else:
             kinds = frozenset(_KINDS[name] for name in touched if name in _KINDS)
-        if self._actor is not None and ix.OFFICERS in touched | {"*"}:
+        if self._actor is not None and ("*" in touched or ix.OFFICERS in touched):
             self._refresh_actor()
         for callback in list(self._callbacks):
             callback(kinds)

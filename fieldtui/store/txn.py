@@ -7,6 +7,8 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldtui.store.rawtable import RawTable
+
 Table = MutableMapping[str, Any]
 
 
@@ -42,7 +44,7 @@ class Transaction:
     dropped: set[str] = field(default_factory=set)
     # table name -> the table object it had at the start (None: it did not exist)
     original_tables: dict[str, Table | None] = field(default_factory=dict)
-    undo_docs: list[tuple[Table, str, dict[str, Any] | None]] = field(default_factory=list)
+    undo_docs: list[tuple[Table, str, Any]] = field(default_factory=list)
     _seen: set[tuple[int, str]] = field(default_factory=set)
 
     def remember_table(self, name: str, table: Table | None) -> None:
@@ -54,7 +56,9 @@ class Transaction:
         key = (id(table), doc_id)
         if key not in self._seen:
             self._seen.add(key)
-            self.undo_docs.append((table, doc_id, table.get(doc_id)))
+            # A raw table's document as stored (not parsed: nothing to parse, and put back raw).
+            old = table.raw_get(doc_id) if isinstance(table, RawTable) else table.get(doc_id)
+            self.undo_docs.append((table, doc_id, old))
 
     def delta(self, name: str) -> TableDelta:
         """The delta of table ``name`` (created on first use)."""
@@ -100,6 +104,8 @@ class Transaction:
         for table, doc_id, old in reversed(self.undo_docs):
             if old is None:
                 table.pop(doc_id, None)
+            elif isinstance(table, RawTable):
+                table.raw_set(doc_id, old)
             else:
                 table[doc_id] = old
         for name, table_obj in self.original_tables.items():

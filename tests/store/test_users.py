@@ -151,3 +151,22 @@ def test_a_user_switched_off_elsewhere_can_neither_export_nor_bundle(db_path: Pa
                 with pytest.raises(PermissionDenied) as info:
                     attempt()
                 assert info.value.key == "users.error.inactive"
+
+
+def test_deactivated_elsewhere_then_compacted_still_cannot_save(db_path: Path) -> None:
+    """Another process deactivates this user and then compacts the store: this process reloads
+    everything ("*"), and must still see the change."""
+    import dataclasses
+
+    from fieldtui.store.errors import PermissionDenied as Denied
+    from tests.builders import make_signup
+
+    with Store.open(db_path) as branch:
+        branch.create_officer(Officer(username="kadek", name="Kadek", role=Role.SUPERVISOR))
+        branch.use_actor("kadek")
+        wayan = branch.create_officer(Officer(username="wayan", name="Wayan"))
+        with Store.open(db_path, actor_username="wayan") as laptop:
+            branch.update_officer(dataclasses.replace(wayan, active=False), reason="pindah")
+            branch._backend.storage.compact()  # type: ignore[attr-defined]
+            with pytest.raises(Denied):
+                laptop.create_signup(make_signup(wayan.id, serial=2))
