@@ -321,9 +321,9 @@ async def in_app(path: Path) -> dict[str, Any]:
         original_show, index_apply = screen._show, store._index.apply
         app_display = type(app)._display
 
-        def timed_apply(*args: Any) -> Any:
+        def timed_apply(*args: Any, **kwargs: Any) -> Any:
             applied.append(time.perf_counter())
-            return index_apply(*args)
+            return index_apply(*args, **kwargs)
 
         def timed_show(*args: Any) -> None:
             original_show(*args)
