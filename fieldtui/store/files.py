@@ -37,6 +37,9 @@ class FileSet:
         self.snapshot_seq = 0  # the last transaction the snapshot holds
         self.snapshot_size = 0
         self._snap: tuple[int, tuple[int, int]] | None = None  # fd, identity
+        # [size, mtime_ns] of the snapshot when its bytes are known to be the engine's own (it
+        # wrote them, or a journal header vouched for them): journal headers carry it.
+        self._stamp: list[int] | None = None
         self._jfd: int | None = None
         self._jid: tuple[int, int] | None = None
         self._jw: int | None = None  # append handle on the same journal
@@ -71,14 +74,19 @@ class FileSet:
                         os.close(jfd)
                     jfd = None
                     jfd, jid, records, offset, valid, _ = self._open_journal(generation)
+                try:
+                    same = _identity(os.stat(self.path)) == _identity(st)
+                except FileNotFoundError:
+                    raise StoreError("store.error.missing", path=str(self.path)) from None
             except BaseException:
                 os.close(sfd)
                 if jfd is not None:
                     os.close(jfd)
                 raise
-            if _identity(os.stat(self.path)) == _identity(st):
+            if same:
                 self._close()
                 self._snap = sfd, _identity(st)
+                self._stamp = [st.st_size, st.st_mtime_ns] if trusted else None
                 self.snapshot_size = st.st_size
                 self.generation = generation
                 self.snapshot_seq = int(header.get("seq", 0)) if header else 0
@@ -227,11 +235,12 @@ class FileSet:
 
     def _write_journal_header(self, generation: str, seq: int) -> None:
         header: dict[str, Any] = {"h": fmt.FORMAT, "g": generation, "b": seq}
-        if self._snap is not None:
+        if self._stamp is not None:
             # Which snapshot bytes this journal follows (`load` trusts only those for raw
             # tables): a snapshot is only ever replaced, so size and mtime name its bytes.
-            sst = os.fstat(self._snap[0])
-            header["s"] = [sst.st_size, sst.st_mtime_ns]
+            # Never a snapshot loaded untrusted (a hand edit): it stays parsed in full until
+            # the next compaction writes one of our own.
+            header["s"] = self._stamp
         line = fmt.encode_line(header)
         mode = file_mode_for(self.path.parent)
         fmt.replace_atomically(self.jpath, iter([line]), mode, sync=self.sync)
@@ -253,6 +262,7 @@ class FileSet:
         if self._snap is not None:
             os.close(self._snap[0])
         self._snap, self.snapshot_size = (sfd, _identity(st)), st.st_size
+        self._stamp = [st.st_size, st.st_mtime_ns]  # the bytes just written
         self.generation, self._jvalid = str(header["generation"]), False
         self.snapshot_seq = int(header["seq"])
         self._write_journal_header(self.generation, int(header["seq"]))

@@ -259,3 +259,26 @@ def test_a_hand_edited_snapshot_is_read_in_full(
         assert big is not None and len(big) == 399 and big["77"] == {"i": 77}
         for key, doc in expected.items():
             assert big[key] == doc
+
+
+def test_a_hand_edit_stays_untrusted_when_the_journal_is_rewritten(
+    every_table_raw: None, db_path: Path
+) -> None:
+    """An edited file opened without its journal: the next save writes a new journal header,
+    which must not vouch for the edited bytes (the next open would split them as raw)."""
+    with open_db(db_path, fsync=False) as db:
+        db.table("big").insert_multiple([{"i": i} for i in range(1, 400)])
+        db.storage.compact()
+    text = db_path.read_bytes()
+    db_path.write_bytes(text.replace(b'"1":{"i":1},\n"2":{"i":2}', b'"1":{"i":1},"2":{"i":2}'))
+    db_path.with_name(db_path.name + ".journal").unlink()
+    with open_db(db_path, fsync=False) as db:
+        db.table("other").insert({"x": 1})  # writes a fresh journal header
+    with open_db(db_path, fsync=False) as db:
+        big = db.storage.live_table("big")
+        assert not isinstance(big, RawTable)
+        assert big is not None and len(big) == 399 and big["2"] == {"i": 2}
+        db.storage.compact()  # our own bytes again
+    with open_db(db_path, fsync=False) as db:
+        big = db.storage.live_table("big")
+        assert isinstance(big, RawTable) and len(big) == 399 and big["2"] == {"i": 2}
