@@ -47,6 +47,17 @@ def _app(opening: StoreOpening, warm: WarmStart | None = None) -> FieldApp:
     )
 
 
+def _filled_app(
+    store: Store, *, warm: bool = True
+) -> tuple[FieldApp, StoreOpening, threading.Event]:
+    """The dashboard's test data in ``store``, an app opening it once released, with the
+    figures of a last run kept (``warm``) or none."""
+    _fill(store)
+    opening, release = _held(store)
+    kept = WarmStart(user=store.actor, figures=_warm_figures(store)) if warm else None
+    return _app(opening, kept), opening, release
+
+
 async def _until_open(app: FieldApp, pilot: Pilot[Any]) -> None:
     for _ in range(200):
         if app.store_ready:
@@ -58,9 +69,7 @@ async def _until_open(app: FieldApp, pilot: Pilot[Any]) -> None:
 
 
 async def test_last_runs_figures_first_and_keys_wait_for_the_store(store: Store) -> None:
-    _fill(store)
-    opening, release = _held(store)
-    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    app, opening, release = _filled_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert not app.store_ready and opening.started
@@ -83,9 +92,7 @@ async def test_last_runs_figures_first_and_keys_wait_for_the_store(store: Store)
 
 
 async def test_without_kept_figures_it_says_it_is_loading(store: Store) -> None:
-    _fill(store)
-    opening, release = _held(store)
-    app = _app(opening)
+    app, _opening, release = _filled_app(store, warm=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -100,9 +107,7 @@ async def test_without_kept_figures_it_says_it_is_loading(store: Store) -> None:
 
 
 async def test_a_row_opened_on_kept_figures_opens_on_the_real_ones(store: Store) -> None:
-    _fill(store)
-    opening, release = _held(store)
-    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    app, _opening, release = _filled_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -261,9 +266,7 @@ def _stack(app: FieldApp) -> list[str]:
 async def test_keys_pressed_while_opening(
     store: Store, keys: list[str], mode: str, stack: list[str]
 ) -> None:
-    _fill(store)
-    opening, release = _held(store)
-    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    app, _opening, release = _filled_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in keys:
@@ -278,9 +281,7 @@ async def test_keys_pressed_while_opening(
 
 
 async def test_a_kept_dashboard_key_runs_once_on_its_screen(store: Store) -> None:
-    _fill(store)
-    opening, release = _held(store)
-    app = _app(opening, WarmStart(user=store.actor, figures=_warm_figures(store)))
+    app, _opening, release = _filled_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("p")  # this year -> this month
