@@ -86,7 +86,9 @@ class PagedTable(DataTable[Cell]):
         self.page_offset, self.total_rows = offset, total
         self.clear()
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            # Plain text as Text: a DataTable reads a str cell as markup (slower, and a name
+            # with "[...]" in it would be mangled).
+            self.add_row(*(Text(c) if type(c) is str else c for c in cells), key=key)
         if not rows:
             return
         target = len(rows) - 1 if cursor_at_end else 0

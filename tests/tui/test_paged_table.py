@@ -57,3 +57,16 @@ async def test_stops_at_the_edges() -> None:
         await pilot.pause()
         assert table.page_offset == 0
         assert table.current_key == "r0"
+
+
+async def test_cells_are_shown_as_typed_not_as_markup() -> None:
+    """A name may hold square brackets: the table must not read them as Rich markup."""
+    app = PagingApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(PagedTable)
+        table.show_page([("x", ["Ni [b]Luh[/b] [Made"])], offset=0, total=1)
+        await pilot.pause()
+        (cell,) = table.get_row("x")
+        assert str(cell) == "Ni [b]Luh[/b] [Made"
+        shown = "".join(segment.text for segment in table.render_line(1))  # (0: the header)
+        assert "Ni [b]Luh[" in shown  # (the column is 10 wide)
