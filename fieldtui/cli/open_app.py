@@ -160,6 +160,7 @@ def _run_opening_behind(args: argparse.Namespace, path: Path, *, low_bandwidth: 
     from fieldtui.app import make_app
     from fieldtui.exchange.demo import DEMO_OFFICER
     from fieldtui.exchange.demo_signups import DEMO_DAY
+    from fieldtui.screens.dashboard import start_figures
 
     demo, read_only = bool(args.demo), bool(args.read_only)
     login = DEMO_OFFICER.username if demo else os_login_name()
@@ -174,7 +175,8 @@ def _run_opening_behind(args: argparse.Namespace, path: Path, *, low_bandwidth: 
             refusal = sign_in(opened, user=None, demo_user=demo_user)
             if refusal is not None:
                 raise StartRefused(refusal)
-            _read_first_figures(opened, fixed_today or clock.today())
+            # Read now, in the opening thread: when the app gets the store they are quick.
+            start_figures(opened, fixed_today or clock.today(), quick=False)
         except StoreError as exc:
             opened.close()
             raise StartRefused(exc.message()) from exc
@@ -208,15 +210,6 @@ def _run_opening_behind(args: argparse.Namespace, path: Path, *, low_bandwidth: 
         finally:
             store.close()
     return app.return_code or EXIT_OK
-
-
-def _read_first_figures(store: Store, today: dt.date) -> None:
-    """Read the dashboard's first figures in the opening thread: when the app gets the store,
-    they are a quick read."""
-    from fieldtui.screens.dashboard import read_figures, start_selection
-
-    code, selection = start_selection(today)
-    read_figures(store, code, selection.period, today)
 
 
 # -- warm start ------------------------------------------------------------------------------

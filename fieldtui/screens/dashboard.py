@@ -108,10 +108,11 @@ def read_figures(store: Store, code: str, period: Period | None, today: dt.date)
     return Figures(code, total, lines, day, flags, period)
 
 
-def start_figures(store: Store, today: dt.date) -> Figures | None:
-    """The figures the dashboard shows first, when they are a quick read (else None)."""
+def start_figures(store: Store, today: dt.date, *, quick: bool = True) -> Figures | None:
+    """The figures the dashboard shows first; None when ``quick`` and they are not a quick read
+    (without ``quick`` they are built: in the thread that opens the store)."""
     code, selection = start_selection(today)
-    if not store.progress_ready(selection.period):
+    if quick and not store.progress_ready(selection.period):
         return None
     return read_figures(store, code, selection.period, today)
 

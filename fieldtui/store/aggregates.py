@@ -60,26 +60,10 @@ class _SignUpFacts:
         or rejected (a merge flags the possible duplicate) and another is not."""
         return (self.review_state in _SET_ASIDE, self.registered_on, self.id)
 
-    @classmethod
-    def of(cls, doc: Mapping[str, Any]) -> _SignUpFacts:
-        """The facts of one document."""
-        (facts,) = cls.read([doc], live_only=False)
-        return facts
-
-    @classmethod
-    def read(
-        cls, docs: Iterable[Mapping[str, Any]], *, live_only: bool = True
-    ) -> list[_SignUpFacts]:
-        """The facts of many documents (``live_only``: of those not soft-deleted), in order.
-
-        Parsed dates are memoised: the same few thousand date strings recur in 100k documents.
-        """
-        reader = FactsReader()
-        return [
-            reader.signup_facts(doc)
-            for doc in docs
-            if not live_only or doc.get("deleted_at") is None
-        ]
+    @staticmethod
+    def of(doc: Mapping[str, Any]) -> _SignUpFacts:
+        """The facts of one document (many at once: `FactsReader`)."""
+        return FactsReader().signup_facts(doc)
 
 
 @dataclass(slots=True)

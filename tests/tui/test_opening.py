@@ -47,15 +47,22 @@ def _app(opening: StoreOpening, warm: WarmStart | None = None) -> FieldApp:
     )
 
 
+def _held_app(
+    store: Store, warm: WarmStart | None = None
+) -> tuple[FieldApp, StoreOpening, threading.Event]:
+    """An app opening ``store`` once the event is set."""
+    opening, release = _held(store)
+    return _app(opening, warm), opening, release
+
+
 def _filled_app(
     store: Store, *, warm: bool = True
 ) -> tuple[FieldApp, StoreOpening, threading.Event]:
     """The dashboard's test data in ``store``, an app opening it once released, with the
     figures of a last run kept (``warm``) or none."""
     _fill(store)
-    opening, release = _held(store)
     kept = WarmStart(user=store.actor, figures=_warm_figures(store)) if warm else None
-    return _app(opening, kept), opening, release
+    return _held_app(store, kept)
 
 
 async def _until_open(app: FieldApp, pilot: Pilot[Any]) -> None:
@@ -152,8 +159,7 @@ async def test_a_refusal_closes_the_app(store: Store) -> None:
 
 
 async def test_quit_while_opening_still_closes_the_store(store: Store) -> None:
-    opening, release = _held(store)
-    app = _app(opening)
+    app, opening, release = _held_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+q")
@@ -234,9 +240,7 @@ def test_the_command_line_prints_a_refusal(
 async def test_a_store_without_users_asks_who_starts_it_keys_or_not() -> None:
     from fieldtui.screens.first_run import FirstRunScreen
 
-    empty = Store.memory()
-    opening, release = _held(empty)
-    app = _app(opening)
+    app, _opening, release = _held_app(Store.memory())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f4")
