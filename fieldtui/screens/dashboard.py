@@ -44,6 +44,7 @@ from fieldtui.store.codec import CodecError, Json, decode, encode
 from fieldtui.store.repository import Store
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
+from fieldtui.widgets.quick_table import QuickTable
 
 COLUMNS = (
     ("region", "dashboard.col.region", 16),
@@ -152,10 +153,7 @@ class DashboardScreen(FieldScreen):
             with Horizontal(id="dashboard-bar"):
                 yield Static("", id="dashboard-crumbs")
                 yield Static("", id="dashboard-period")
-            table: DataTable[object] = DataTable(
-                id="dashboard-table", cursor_type="row", zebra_stripes=True
-            )
-            yield table
+            yield QuickTable(id="dashboard-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="dashboard-detail"):
                 yield Static("", id="dashboard-summary")
                 with Vertical(id="dashboard-trend-box"):

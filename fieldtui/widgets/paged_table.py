@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
 from fieldtui.i18n import fmt_number, t
+from fieldtui.widgets.quick_table import QuickTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Column:
 Cell = str | Text
 
 
-class PagedTable(DataTable[Cell]):
+class PagedTable(QuickTable):
     """One page of a long list, with paging by keys; rows are keyed by record id."""
 
     BINDINGS = [
