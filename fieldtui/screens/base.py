@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import t
+from fieldtui.screens.frames import PromptFrames
 
 if TYPE_CHECKING:
     from fieldtui.app import FieldApp
@@ -83,7 +84,7 @@ class AppAccess:
         return not self.store.read_only and can(user.role, permission)
 
 
-class FieldScreen(AppAccess, Screen[None]):
+class FieldScreen(AppAccess, PromptFrames, Screen[None]):
     """A full screen of the app (a mode: its NavBar shows where the user is)."""
 
     def on_mount(self) -> None:
@@ -100,7 +101,7 @@ class FieldScreen(AppAccess, Screen[None]):
         return translate_bindings(super().active_bindings)
 
 
-class FieldModal(AppAccess, ModalScreen[ResultT]):
+class FieldModal(AppAccess, PromptFrames, ModalScreen[ResultT]):
     """A dialog that returns a typed result with `dismiss`."""
 
     @property
@@ -108,7 +109,7 @@ class FieldModal(AppAccess, ModalScreen[ResultT]):
         return translate_bindings(super().active_bindings)
 
 
-class FieldPage(AppAccess, Screen[ResultT]):
+class FieldPage(AppAccess, PromptFrames, Screen[ResultT]):
     """A full screen pushed on top of a main screen (a form, a record) that returns a result."""
 
     def on_mount(self) -> None:
