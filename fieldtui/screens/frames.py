@@ -9,12 +9,19 @@ letter is drawn at once, and the page it found waited up to two frames for its o
 to draw and at least one interval has passed since the last tick. Frames are never more
 frequent than before (over SSH too); they only stop being late.
 
+A screen can also hold its next frame back for a moment (`PromptFrames.hold_frame`) when the
+rest of a change is about to come: the sign-up search holds it when a letter is typed and
+releases it when the page is shown, so both are drawn in one frame, sooner than the page
+alone would have been. A hold ends by itself after a frame's time.
+
 This replaces `Screen._update_timer`, a private property: Textual is pinned to one version
 (pyproject.toml), and tests/tui/test_frames.py checks both the timing and that screens use it.
 """
 
 from __future__ import annotations
 
+import asyncio
+from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from textual import _time
@@ -26,7 +33,28 @@ if TYPE_CHECKING:
 
 
 class FrameTimer(Timer):
-    """A repeating timer whose ticks are at least ``interval`` apart and otherwise prompt."""
+    """A repeating timer whose ticks are at least ``interval`` apart and otherwise prompt.
+
+    `hold` keeps the next tick back for a moment (until `release` or the time is up): a screen
+    that expects the rest of a change very soon (the page for a typed letter) draws both in
+    one frame instead of spending a frame on the first part and waiting a frame for the rest.
+    """
+
+    _held_until = 0.0
+
+    @cached_property
+    def _woken(self) -> asyncio.Event:
+        return asyncio.Event()
+
+    def hold(self, seconds: float) -> None:
+        """Draw nothing for up to ``seconds`` (or until `release`)."""
+        self._held_until = max(self._held_until, _time.get_time() + seconds)
+
+    def release(self) -> None:
+        """End a `hold`: draw what is waiting as soon as frames may be drawn."""
+        if self._held_until:
+            self._held_until = 0.0
+            self._woken.set()
 
     async def _run(self) -> None:
         interval = self._interval
@@ -34,16 +62,29 @@ class FrameTimer(Timer):
         count = 0
         while self._repeat is None or count <= self._repeat:
             await self._active.wait()
-            wait = last + interval - _time.get_time()
-            if wait > 0:
-                await _time.sleep(wait)
-                await self._active.wait()  # paused again meanwhile: wait for the next resume
+            while (wait := max(last + interval, self._held_until) - _time.get_time()) > 0:
+                await self._sleep(wait)
+            await self._active.wait()  # paused again meanwhile: wait for the next resume
             last = _time.get_time()
             count += 1
             try:
                 await self._tick(next_timer=last, count=count)
             except EventTargetGone:
                 break
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep for ``seconds``, or less if a hold is released meanwhile."""
+        if not self._held_until:
+            await _time.sleep(seconds)
+            return
+        self._woken.clear()
+        sleeping = asyncio.ensure_future(_time.sleep(seconds))
+        woken = asyncio.ensure_future(self._woken.wait())
+        try:
+            await asyncio.wait((sleeping, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            woken.cancel()
 
 
 class PromptFrames:
@@ -52,7 +93,7 @@ class PromptFrames:
     _frame_timer: FrameTimer | None = None
 
     @property
-    def _update_timer(self) -> Timer:
+    def _update_timer(self) -> FrameTimer:
         timer = self._frame_timer
         if timer is None:
             screen = cast("Screen[object]", self)
@@ -67,3 +108,11 @@ class PromptFrames:
             screen._timers.add(timer)
             self._frame_timer = timer
         return timer
+
+    def hold_frame(self, seconds: float = UPDATE_PERIOD) -> None:
+        """Draw nothing on this screen for up to ``seconds``, or until `release_frame`."""
+        self._update_timer.hold(seconds)
+
+    def release_frame(self) -> None:
+        """Draw what waits as soon as a frame may be drawn (see `hold_frame`)."""
+        self._update_timer.release()

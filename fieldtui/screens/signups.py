@@ -25,6 +25,7 @@ from fieldtui.domain.permissions import Permission
 from fieldtui.domain.regions import gazetteer
 from fieldtui.i18n import fmt_date, t
 from fieldtui.screens.base import FieldScreen
+from fieldtui.screens.frames import PromptFrames
 from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.store.listing import Page, RecordFilter
 from fieldtui.widgets.key_footer import KeyFooter
@@ -99,6 +100,19 @@ class SignUpTable(PagedTable):
     BINDINGS = [Binding("enter", "select_cursor", "keys.signup_open")]
 
 
+class SearchBox(Input):
+    """The search box: a typed letter and the page it finds are drawn in one frame.
+
+    The page usually comes within a frame. Drawn alone first, the letter would make the page
+    wait a whole frame for its own; so the screen draws nothing until the page is shown
+    (`SignUpsScreen._show` releases the hold) or a frame's time has passed.
+    """
+
+    def watch_value(self) -> None:
+        if isinstance(self.screen, PromptFrames):
+            self.screen.hold_frame()
+
+
 @dataclass(frozen=True)
 class Loaded:
     """One page read in the worker, with the search it answers."""
@@ -128,7 +142,7 @@ class SignUpsScreen(FieldScreen):
         yield NavBar()
         with Vertical(id="signups"):
             with Horizontal(id="signups-bar"):
-                yield Input(placeholder=t("signups.search_placeholder"), id="signups-search")
+                yield SearchBox(placeholder=t("signups.search_placeholder"), id="signups-search")
                 yield Static("", id="signups-position")
             yield SignUpTable(
                 columns(self.app.size.width),
@@ -201,6 +215,7 @@ class SignUpsScreen(FieldScreen):
         else:
             position.update(table.position_text)
         self._show_detail()
+        self.release_frame()
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
         if RecordKind.SIGNUP in kinds:

@@ -1,9 +1,12 @@
-"""Screens draw a change one frame interval after their last frame at the latest."""
+"""Screens draw a change one frame interval after their last frame at the latest, and can hold
+a frame back for the rest of a change (the sign-up search: the letter and its page together)."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import pytest
@@ -11,42 +14,57 @@ from textual import _time
 
 from fieldtui.app import FieldApp
 from fieldtui.screens.frames import FrameTimer
+from fieldtui.screens.signups import SignUpsScreen
+from fieldtui.store.repository import Store
+from tests.tui.test_signups import fill_store, open_list
 
 FRAME = 1 / 60
 
 
 class Clock:
-    """A clock that moves only when told to, or when a timer sleeps."""
+    """A clock that moves only when the test moves it; sleepers wake when their time comes."""
 
     def __init__(self) -> None:
         self.now = 100.0
-        self.slept: list[float] = []
+        self.sleepers: list[tuple[float, asyncio.Future[None]]] = []
+        self.slept = 0
 
     def get_time(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+        self.slept += 1
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sleepers.append((self.now + seconds, future))
+        await future
+
+    async def advance(self, seconds: float) -> None:
+        """Move the clock on, waking each sleeper at its own time."""
+        end = self.now + seconds
+        while True:
+            await settle()
+            due = [(when, f) for when, f in self.sleepers if when <= end and not f.done()]
+            if not due:
+                break
+            self.now = max(self.now, min(when for when, _ in due))
+            for when, future in due:
+                if when <= self.now:
+                    future.set_result(None)
+        self.now = end
+        await settle()
+
+
+async def settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
 
 
 class Target:
     """Anything a timer can hold a weak reference to."""
 
 
-async def settle() -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
-
-
-async def test_a_change_after_an_idle_moment_is_drawn_at_once_and_the_next_one_frame_later(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    clock = Clock()
-    monkeypatch.setattr(_time, "get_time", clock.get_time)
-    monkeypatch.setattr(_time, "sleep", clock.sleep)
-    ticks: list[float] = []
-
+@contextmanager
+def frame_timer(clock: Clock, ticks: list[float]) -> Iterator[FrameTimer]:
     class Recording(FrameTimer):
         async def _tick(self, *, next_timer: float, count: int) -> None:
             ticks.append(clock.now)
@@ -56,39 +74,90 @@ async def test_a_change_after_an_idle_moment_is_drawn_at_once_and_the_next_one_f
     timer = Recording(cast(Any, target), FRAME, name="screen_update", pause=True)
     timer._start()
     try:
+        yield timer
+    finally:
+        timer.stop()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(_time, "get_time", clock.get_time)
+    monkeypatch.setattr(_time, "sleep", clock.sleep)
+    return clock
+
+
+async def test_a_change_after_an_idle_moment_is_drawn_at_once_and_the_next_one_frame_later(
+    clock: Clock,
+) -> None:
+    ticks: list[float] = []
+    with frame_timer(clock, ticks) as timer:
         # Idle for a second, then something changes: a frame at once.
-        clock.now += 1.0
+        await clock.advance(1.0)
+        start = clock.now
         timer.resume()
         await settle()
-        start = clock.now
         assert ticks == [start]
 
-        # Another change 5 ms later (the page a search found): its frame comes one interval
-        # after the last frame.
-        clock.now = start + 0.005
+        # Another change 5 ms later (a search's page): its frame comes one interval after the
+        # last one, not later.
+        await clock.advance(0.005)
         timer.resume()
-        await settle()
+        await clock.advance(0.005)
+        assert ticks == [start]
+        await clock.advance(FRAME)
         assert ticks == [start, pytest.approx(start + FRAME)]
 
         # Idle again for a long time: the next change is drawn at once, without a sleep.
-        clock.now += 5.0
-        again = clock.now
-        slept = len(clock.slept)
+        await clock.advance(5.0)
+        again, slept = clock.now, clock.slept
         timer.resume()
         await settle()
         assert ticks[-1] == again
-        assert len(clock.slept) == slept
+        assert clock.slept == slept
 
         # Frames are never closer than one interval, however often changes come.
-        for _ in range(10):
-            clock.now += 0.001
+        for _ in range(40):
             timer.resume()
-            await settle()
+            await clock.advance(0.002)
         gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+        assert len(gaps) > 5
         assert min(gaps) >= FRAME - 1e-9
-    finally:
-        timer.stop()
-        del target
+
+
+async def test_a_held_frame_waits_for_its_release_or_its_time(clock: Clock) -> None:
+    ticks: list[float] = []
+    with frame_timer(clock, ticks) as timer:
+        await clock.advance(1.0)
+        # A letter is typed: hold the frame, the page is being read.
+        timer.hold(FRAME)
+        timer.resume()
+        await clock.advance(0.004)
+        assert ticks == []
+        # The page is shown: one frame for both, at once.
+        timer.release()
+        await settle()
+        assert ticks == [clock.now]
+
+        # Held again long after, and never released (the read was slow): drawn when the
+        # hold runs out, so the letter shows within a frame anyway.
+        await clock.advance(1.0)
+        held_at = clock.now
+        timer.hold(FRAME)
+        timer.resume()
+        await clock.advance(FRAME / 2)
+        assert len(ticks) == 1
+        await clock.advance(FRAME)
+        assert ticks[-1] == pytest.approx(held_at + FRAME)
+
+        # A release never makes frames closer than one interval.
+        timer.hold(FRAME)
+        timer.resume()
+        timer.release()
+        await settle()
+        assert len(ticks) == 2
+        await clock.advance(FRAME)
+        assert ticks[-1] == pytest.approx(held_at + 2 * FRAME)
 
 
 async def test_the_app_screens_use_prompt_frames(app: FieldApp) -> None:
@@ -103,3 +172,25 @@ async def test_the_app_screens_use_prompt_frames(app: FieldApp) -> None:
             assert isinstance(timer, FrameTimer)
             assert timer in screen._timers  # stopped with the screen
         assert len(seen) == 3, seen
+
+
+async def test_a_typed_letter_holds_the_frame_until_its_page_is_shown(
+    app: FieldApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_store(store, 4)
+    held_while_reading: list[bool] = []
+    show = SignUpsScreen._show
+
+    def watched_show(self: SignUpsScreen, loaded: Any) -> None:
+        held_while_reading.append(self._update_timer._held_until > 0)
+        show(self, loaded)
+
+    monkeypatch.setattr(SignUpsScreen, "_show", watched_show)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(app, pilot)
+        held_while_reading.clear()
+        await pilot.press("ctrl+f", *"sekar")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert held_while_reading and all(held_while_reading)
+        assert screen._update_timer._held_until == 0  # released: nothing is kept back
