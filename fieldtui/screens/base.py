@@ -87,6 +87,23 @@ class AppAccess:
 class FieldScreen(AppAccess, PromptFrames, Screen[None]):
     """A full screen of the app (a mode: its NavBar shows where the user is)."""
 
+    _changed_while_hidden = False
+
+    def hidden_now(self) -> bool:
+        """True, and remembered, when this screen is not the one shown: a list reads a store
+        change when it is shown again (`changed_while_hidden`) rather than behind another
+        screen at every save, where its read would slow the screen being looked at."""
+        if self.is_current:
+            return False
+        self._changed_while_hidden = True
+        return True
+
+    def changed_while_hidden(self) -> bool:
+        """Whether a store change waits to be read now that the screen is shown (asking clears
+        it)."""
+        changed, self._changed_while_hidden = self._changed_while_hidden, False
+        return changed
+
     def on_mount(self) -> None:
         compact_footers(self)
 

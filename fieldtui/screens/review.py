@@ -137,6 +137,11 @@ class ReviewScreen(FieldScreen):
             if RecordKind.OFFICER in kinds and len(kinds) == len(RecordKind):
                 self.spec = self.default_filter()  # another user signed in
                 self.marked.clear()
+            if not self.hidden_now():
+                self.load(keep=self._want or self.selected_key)
+
+    def on_screen_resume(self) -> None:
+        if self.changed_while_hidden():
             self.load(keep=self._want or self.selected_key)
 
     # -- reading ---------------------------------------------------------------------------

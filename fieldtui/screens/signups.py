@@ -161,7 +161,7 @@ class SignUpsScreen(FieldScreen):
         # Back from the form or another screen: the language may have changed meanwhile.
         self.query_one(PagedTable).relabel()
         self.query_one("#signups-search", Input).placeholder = t("signups.search_placeholder")
-        if self.rows:
+        if self.changed_while_hidden() or self.rows:
             self.load(self.query_one(PagedTable).page_offset, keep=True)
 
     # -- reading ---------------------------------------------------------------------------
@@ -218,7 +218,7 @@ class SignUpsScreen(FieldScreen):
         self.release_frame()
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
-        if RecordKind.SIGNUP in kinds:
+        if RecordKind.SIGNUP in kinds and not self.hidden_now():
             self.load(self.query_one(PagedTable).page_offset, keep=True)
 
     @on(Input.Changed, "#signups-search")

@@ -80,11 +80,11 @@ class VisitsScreen(FieldScreen):
 
     def on_screen_resume(self) -> None:
         # Back from the form or another mode: the current visit may have changed.
-        if self.loaded is not None:
+        if self.changed_while_hidden() or self.loaded is not None:
             self.load(keep=self.selected_id)
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
-        if kinds & _WATCHED:
+        if kinds & _WATCHED and not self.hidden_now():
             self.load(keep=self.selected_id)
 
     # -- reading ---------------------------------------------------------------------------

@@ -250,6 +250,26 @@ async def test_queue_follows_the_store(app: FieldApp, store: Store) -> None:
         assert names(screen)[0] == "I Gede Arsana"
 
 
+async def test_a_hidden_queue_reads_a_save_when_shown_again(app: FieldApp, store: Store) -> None:
+    fill(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        wayan = store.officer_by_username("wayan")
+        assert wayan is not None
+        with acting_as(store, "wayan"):
+            store.create_signup(
+                make_signup(
+                    wayan.id, serial=9, name="I Gede Arsana", registered_on=dt.date(2026, 11, 25)
+                )
+            )
+        await settle(pilot)
+        assert "I Gede Arsana" not in names(screen)  # not read behind the dashboard
+        assert await open_queue(pilot) is screen
+        assert names(screen)[0] == "I Gede Arsana"
+
+
 async def test_type_toggle_and_english(app: FieldApp, store: Store) -> None:
     fill(store)
     set_language("en")

@@ -215,3 +215,30 @@ async def test_the_lists_are_ready_before_their_key_is_pressed(store: Store) -> 
         assert screen.query_one(PagedTable).row_count == 3  # read while the dashboard showed
         await pilot.press("f4")
         assert app.screen is screen and screen.query_one(PagedTable).row_count == 3
+
+
+async def test_a_hidden_list_reads_a_save_when_shown_again(
+    app: FieldApp, store: Store, monkeypatch: Any
+) -> None:
+    """Behind the dashboard the list does not read at every save (it would slow the screen
+    looked at); shown again, it reads what changed — also when it was empty."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(app, pilot)
+        assert rows(screen) == []
+        await pilot.press("f2")
+        await pilot.pause()
+        reads: list[str] = []
+        load = screen.load
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            reads.append("read")
+            load(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "load", counted)
+        fill_store(store, 2)  # saved (in real life: the form, or another process)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reads == []  # nothing read behind the dashboard
+        assert await open_list(app, pilot) is screen
+        assert [r[1] for r in rows(screen)] == ["I Wayan Sukarta", "Ni Made Ayu"]
+        assert reads

@@ -172,6 +172,21 @@ async def test_a_save_elsewhere_shows_up(app: FieldApp, store: Store) -> None:
         assert len(rows(screen)) == 3 and rows(screen)[0][1] == "25 Nov 26 19.00"
 
 
+async def test_a_hidden_list_reads_a_save_when_shown_again(app: FieldApp, store: Store) -> None:
+    fill(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        officer = store.actor
+        assert officer is not None
+        store.create_visit(make_visit(officer.id, day=25, attendees=4))
+        await settle(pilot)
+        assert len(rows(screen)) == 2  # not read behind the dashboard
+        assert await open_list(pilot) is screen
+        assert len(rows(screen)) == 3 and rows(screen)[0][1] == "25 Nov 26 19.00"
+
+
 async def test_list_in_english(app: FieldApp, store: Store) -> None:
     fill(store)
     set_language("en")
