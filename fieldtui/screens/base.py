@@ -14,6 +14,7 @@ from textual.binding import ActiveBinding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
+from fieldtui.domain.models import RecordKind
 from fieldtui.domain.permissions import Permission, can
 from fieldtui.i18n import t
 from fieldtui.screens.frames import PromptFrames
@@ -89,11 +90,14 @@ class FieldScreen(AppAccess, PromptFrames, Screen[None]):
 
     _changed_while_hidden = False
 
-    def hidden_now(self) -> bool:
+    def hidden_now(self, kinds: frozenset[RecordKind]) -> bool:
         """True, and remembered, when this screen is not the one shown: a list reads a store
         change when it is shown again (`changed_while_hidden`) rather than behind another
-        screen at every save, where its read would slow the screen being looked at."""
-        if self.is_current:
+        screen at every save, where its read would slow the screen being looked at.
+
+        Every kind at once (another user signed in, or the whole store read again) is read at
+        once all the same: a list must not show one user's rows to the next, even briefly."""
+        if self.is_current or len(kinds) == len(RecordKind):
             return False
         self._changed_while_hidden = True
         return True

@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
+# Textual's sleep does not sleep at all for less than this (asyncio oversleeps by about as
+# much): a shorter wait is ticked at once, as Textual's own timer does.
+_TOO_SHORT_TO_SLEEP = 0.0005
+
+
 class FrameTimer(Timer):
     """A repeating timer whose ticks are at least ``interval`` apart and otherwise prompt.
 
@@ -47,25 +52,37 @@ class FrameTimer(Timer):
         return asyncio.Event()
 
     def hold(self, seconds: float) -> None:
-        """Draw nothing for up to ``seconds`` (or until `release`)."""
-        self._held_until = max(self._held_until, _time.get_time() + seconds)
+        """Draw nothing for up to ``seconds`` (or until `release`). A hold already running is
+        not made longer: changes that keep coming (a key held down, reads slower than the
+        keys) are still drawn at least every ``seconds`` and a frame."""
+        now = _time.get_time()
+        if self._held_until <= now:
+            self._held_until = now + seconds
 
     def release(self) -> None:
-        """End a `hold`: draw what is waiting as soon as frames may be drawn."""
+        """End a `hold`: draw what is waiting as soon as frames may be drawn.
+
+        The timer wakes two turns of the event loop later: the widgets just changed tell the
+        screen so through their own message queues first, and the frame includes them."""
         if self._held_until:
             self._held_until = 0.0
-            self._woken.set()
+            loop = asyncio.get_running_loop()
+            loop.call_soon(loop.call_soon, self._woken.set)
 
     async def _run(self) -> None:
         interval = self._interval
         last = _time.get_time() - interval
         count = 0
         while self._repeat is None or count <= self._repeat:
-            await self._active.wait()
-            while (wait := max(last + interval, self._held_until) - _time.get_time()) > 0:
+            await self._active.wait()  # resumed: something to draw
+            now = _time.get_time()
+            if self._held_until <= now:
+                self._held_until = 0.0
+            wait = max(last + interval, self._held_until) - now
+            if wait > _TOO_SHORT_TO_SLEEP:
                 await self._sleep(wait)
-            await self._active.wait()  # paused again meanwhile: wait for the next resume
-            last = _time.get_time()
+                continue  # look again: paused, held or released meanwhile
+            last = now
             count += 1
             try:
                 await self._tick(next_timer=last, count=count)

@@ -137,7 +137,7 @@ class ReviewScreen(FieldScreen):
             if RecordKind.OFFICER in kinds and len(kinds) == len(RecordKind):
                 self.spec = self.default_filter()  # another user signed in
                 self.marked.clear()
-            if not self.hidden_now():
+            if not self.hidden_now(kinds):
                 self.load(keep=self._want or self.selected_key)
 
     def on_screen_resume(self) -> None:

@@ -218,7 +218,7 @@ class SignUpsScreen(FieldScreen):
         self.release_frame()
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
-        if RecordKind.SIGNUP in kinds and not self.hidden_now():
+        if RecordKind.SIGNUP in kinds and not self.hidden_now(kinds):
             self.load(self.query_one(PagedTable).page_offset, keep=True)
 
     @on(Input.Changed, "#signups-search")

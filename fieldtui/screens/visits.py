@@ -84,7 +84,7 @@ class VisitsScreen(FieldScreen):
             self.load(keep=self.selected_id)
 
     def _store_changed(self, kinds: frozenset[RecordKind]) -> None:
-        if kinds & _WATCHED and not self.hidden_now():
+        if kinds & _WATCHED and not self.hidden_now(kinds):
             self.load(keep=self.selected_id)
 
     # -- reading ---------------------------------------------------------------------------

@@ -15,8 +15,9 @@ This overrides `DataTable._render_cell`, a private method: Textual is pinned to 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -27,6 +28,26 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 SegmentLines = list[list[Segment]]
+_ENDS = {"", "\n"}
+
+# Characters whose width Rich measures one by one: letters, digits, punctuation, symbols and
+# spaces, but not Hangul jamo (which join into syllables), regional indicators (flags) or
+# emoji skin tones (Rich 15 measures those as grapheme clusters, with their neighbours).
+_SIMPLE = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po"}
+_SIMPLE |= {"Sm", "Sc", "Sk", "So", "Zs"}
+_JOINING = [(0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF), (0x1F1E6, 0x1F1FF)]
+_JOINING.append((0x1F3FB, 0x1F3FF))
+
+
+@lru_cache(maxsize=4096)
+def _simple(char: str) -> bool:
+    """True for a character drawn as Rich would draw it alone (see `_SIMPLE`)."""
+    code = ord(char)
+    return unicodedata.category(char) in _SIMPLE and not any(
+        low <= code <= high for low, high in _JOINING
+    )
+
+
 _JUSTIFY = {"default", "left", "right"}
 _OVERFLOW = {"fold", "crop", "ellipsis"}
 
@@ -88,11 +109,11 @@ class QuickTable(DataTable[Any]):
         if column_index >= len(cells):
             return None
         cell = cells[column_index]
-        if type(cell) is not Text or cell.spans or cell.no_wrap is False:
+        if type(cell) is not Text or cell.spans or cell.no_wrap is False or cell.end not in _ENDS:
             return None
         text = cell.plain
-        if "\n" in text or "\t" in text:
-            return None
+        if not (text.isascii() and text.isprintable()) and not all(map(_simple, text)):
+            return None  # tabs, new lines, control, joining or combining characters
         justify = cell.justify or self._defaults[0]
         overflow = cell.overflow or self._defaults[1]
         if justify not in _JUSTIFY or overflow not in _OVERFLOW:
@@ -168,7 +189,7 @@ class QuickTable(DataTable[Any]):
             outer = pre + post if post else pre
             text = outer
             if own:
-                text = pre + self.app.console.get_style(own)
+                text = pre + self.app.console.get_style(own, default=Style.null())
                 if post:
                     text += post
             if len(cache) > 4096:

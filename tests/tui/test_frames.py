@@ -16,7 +16,8 @@ from fieldtui.app import FieldApp
 from fieldtui.screens.frames import FrameTimer
 from fieldtui.screens.signups import SignUpsScreen
 from fieldtui.store.repository import Store
-from tests.tui.test_signups import fill_store, open_list
+from fieldtui.widgets.paged_table import PagedTable
+from tests.tui.test_signups import fill_store, open_list, rows
 
 FRAME = 1 / 60
 
@@ -160,6 +161,33 @@ async def test_a_held_frame_waits_for_its_release_or_its_time(clock: Clock) -> N
         assert ticks[-1] == pytest.approx(held_at + 2 * FRAME)
 
 
+async def test_changes_that_keep_coming_are_still_drawn_every_two_frames(clock: Clock) -> None:
+    """A key held down (or reads slower than the keys): each key holds, none releases."""
+    ticks: list[float] = []
+    with frame_timer(clock, ticks) as timer:
+        await clock.advance(1.0)
+        for _ in range(30):
+            timer.hold(FRAME)
+            timer.resume()
+            await clock.advance(0.010)
+        assert len(ticks) >= 8
+        gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+        assert max(gaps) <= 2 * FRAME + 1e-9
+
+
+async def test_a_wait_too_short_to_sleep_is_not_spun_on(clock: Clock) -> None:
+    ticks: list[float] = []
+    with frame_timer(clock, ticks) as timer:
+        await clock.advance(1.0)
+        timer.resume()
+        await settle()
+        await clock.advance(FRAME - 0.0003)
+        slept = clock.slept
+        timer.resume()
+        await settle()
+        assert len(ticks) == 2 and clock.slept == slept  # drawn at once, as Textual would
+
+
 async def test_the_app_screens_use_prompt_frames(app: FieldApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -185,12 +213,36 @@ async def test_a_typed_letter_holds_the_frame_until_its_page_is_shown(
         held_while_reading.append(self._update_timer._held_until > 0)
         show(self, loaded)
 
-    monkeypatch.setattr(SignUpsScreen, "_show", watched_show)
+    # The frame drawn on release must hold the page: the table has told the screen it changed.
+    frames: list[bool] = []
+    page_waiting = [False]
+    tick = SignUpsScreen._on_timer_update
+
+    def recorded_show(self: SignUpsScreen, loaded: Any) -> None:
+        watched_show(self, loaded)
+        page_waiting[0] = loaded.text == self.search_text
+
+    def recorded_tick(self: SignUpsScreen) -> None:
+        if page_waiting[0]:
+            table = self.query_one(PagedTable)
+            frames.append(table in self._dirty_widgets or self._layout_required)
+            page_waiting[0] = False
+        tick(self)
+
+    monkeypatch.setattr(SignUpsScreen, "_show", recorded_show)
+    monkeypatch.setattr(SignUpsScreen, "_on_timer_update", recorded_tick)
+    # Held until released (not a frame's time): only a release can draw the letters.
+    hold = FrameTimer.hold
+    monkeypatch.setattr(FrameTimer, "hold", lambda self, seconds: hold(self, 5.0))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_list(app, pilot)
         held_while_reading.clear()
-        await pilot.press("ctrl+f", *"sekar")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        frames.clear()
+        for key in ("ctrl+f", *"sekar"):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         assert held_while_reading and all(held_while_reading)
         assert screen._update_timer._held_until == 0  # released: nothing is kept back
+        assert [r[1] for r in rows(screen)] == ["Ni Luh Sekar"]
+        assert len(frames) >= 4 and all(frames), frames

@@ -12,9 +12,13 @@ from textual.widgets import DataTable
 
 from fieldtui.widgets.quick_table import QuickTable
 
-STYLES = [None, "", "bold", "italic red", Style(color="yellow", bgcolor="blue"), Style()]
-# Wide, combining and zero-width characters, spaces (kept, stripped when right-justified).
-LETTERS = st.sampled_from([*"aZ09 .-–…éÑ", "一", "ア", "\u0301", "\u200b", "🙂", "ᬅ"])
+STYLES = [None, "", "bold", "italic red", "no-such-style", Style(color="yellow", bgcolor="blue")]
+# Wide, combining, joining, zero-width and control characters; spaces (kept, stripped when
+# right-justified); the ones Rich measures as clusters must be left to Rich.
+ODD = ["\u0301", "\u200b", "\u200d", "\u00ad", "\ufeff", "\u3000", "\u1160", "\ud7b0", "\x1b"]
+LETTERS = st.sampled_from(
+    [*"aZ09 .-–…éÑ", "一", "ア", "🙂", "ᬅ", "🇮🇩", "👩\u200d👩", "👍🏽", "\x7f", "\u0e31", *ODD]
+)
 
 
 class TableApp(App[None]):
@@ -29,14 +33,15 @@ def normal(line: list[Segment]) -> list[Segment]:
 
 def cells() -> st.SearchStrategy[Text]:
     return st.builds(
-        lambda plain, style, justify, overflow, no_wrap: Text(
-            plain, style=style or "", justify=justify, overflow=overflow, no_wrap=no_wrap
+        lambda plain, style, justify, overflow, no_wrap, end: Text(
+            plain, style=style or "", justify=justify, overflow=overflow, no_wrap=no_wrap, end=end
         ),
-        st.text(LETTERS, max_size=24),
+        st.lists(LETTERS, max_size=16).map("".join),
         st.sampled_from(STYLES),
         st.sampled_from([None, "default", "left", "right"]),
         st.sampled_from([None, "fold", "crop", "ellipsis"]),
         st.sampled_from([None, True]),
+        st.sampled_from(["\n", "", "…"]),
     )
 
 

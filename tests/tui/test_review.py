@@ -270,6 +270,22 @@ async def test_a_hidden_queue_reads_a_save_when_shown_again(app: FieldApp, store
         assert names(screen)[0] == "I Gede Arsana"
 
 
+async def test_a_hidden_queue_is_read_at_once_for_the_next_user(
+    app: FieldApp, store: Store
+) -> None:
+    """Another user signs in while the queue is behind the dashboard: it is read again at once,
+    so the next user never sees the last one's rows, not even for the moment of a read."""
+    fill(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot)
+        assert len(names(screen)) == 5  # the supervisor's queue
+        await pilot.press("f2")
+        await settle(pilot)
+        app._user_switched(store.use_actor("wayan"))
+        await settle(pilot)
+        assert names(screen) == []  # an officer has nothing to review
+
+
 async def test_type_toggle_and_english(app: FieldApp, store: Store) -> None:
     fill(store)
     set_language("en")
