@@ -54,6 +54,7 @@ from tinydb.table import Table
 from fieldtui.store import journal as fmt
 from fieldtui.store.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
 from fieldtui.store.files import FileSet, privacy_warning
+from fieldtui.store.gcpause import freeze_long_lived
 from fieldtui.store.locking import FileLock
 from fieldtui.store.sharing import file_mode_for
 from fieldtui.store.table import JournalTable
@@ -62,7 +63,6 @@ from fieldtui.store.txn import RELOAD, Change, Transaction, apply_record
 __all__ = ["Change", "JournalDB", "JournalStorage", "JournalTable", "file_mode_for", "open_db"]
 
 Listener = Callable[[list[Change]], None]
-FREEZE_AT = 20_000  # documents loaded at once from which gc.freeze() pays off
 
 
 class JournalStorage(Storage):
@@ -303,14 +303,14 @@ class JournalStorage(Storage):
             self._next_ids = {str(k): int(v) for k, v in ids.items() if k in tables}
             self._tables = tables
             self._apply(records, collect=False)
+            # The documents are long-lived and acyclic: left in the young generations, every
+            # collection for a while walks all of them (at 100k docs that made building the
+            # repository's indexes 6x slower). Freezing moves them out of the collector's way,
+            # before it is on again (its first pass would walk them all).
+            freeze_long_lived(sum(map(len, self._tables.values())))
         finally:
             if enabled:
                 gc.enable()
-        if sum(map(len, self._tables.values())) >= FREEZE_AT:
-            # The documents are long-lived and acyclic: left in the young generations, every
-            # collection for a while walks all of them (at 100k docs that made building the
-            # repository's indexes 6x slower). Freezing moves them out of the collector's way.
-            gc.freeze()
 
     def _check_format(self, header: dict[str, Any] | None) -> None:
         found = str(header.get("format", fmt.FORMAT)) if header else fmt.FORMAT

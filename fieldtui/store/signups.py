@@ -12,6 +12,7 @@ from fieldtui.domain.phone import parse_phone
 from fieldtui.store import indexes as ix
 from fieldtui.store.base import SIGNUP, raise_issues, replace
 from fieldtui.store.errors import DuplicateNik
+from fieldtui.store.gcpause import freeze_long_lived, paused_gc
 from fieldtui.store.indexes import Row, fold
 from fieldtui.store.listing import Page, RecordFilter, page_rows
 from fieldtui.store.search import NameSearch, NikSearch
@@ -155,9 +156,10 @@ class SignUpsMixin(VisitsMixin):
     def warm_up(self) -> None:
         """Build the search indexes now (the app does it in a worker once the dashboard shows),
         so the officer's first key in a search box does not pay for them."""
-        with self._mutex:
+        with self._mutex, paused_gc():
             self._names().build()
             self._niks().build()
+            freeze_long_lived(len(self._index.table(ix.SIGNUPS).rows))
 
     def _niks(self) -> NikSearch:
         search = self._nik_search
