@@ -22,6 +22,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 
 class BanjarDialog(FieldModal[Banjar | None]):
@@ -57,7 +58,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
             yield Static(t("visits.banjar.title", desa=desa), id="banjar-title", markup=False)
             yield FormField(
                 t("visits.banjar.name"),
-                Input(
+                OrderedInput(
                     self.initial_name,
                     placeholder=t("visits.banjar.name_hint"),
                     max_length=MAX_NAME_LENGTH,
@@ -68,7 +69,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
             )
             yield FormField(
                 t("visits.banjar.head_name"),
-                Input(max_length=80, id="banjar-head-name"),
+                OrderedInput(max_length=80, id="banjar-head-name"),
                 id="field-banjar-head-name",
             )
             yield FormField(
@@ -83,7 +84,7 @@ class BanjarDialog(FieldModal[Banjar | None]):
             )
             yield FormField(
                 t("visits.banjar.notes"),
-                Input(max_length=200, id="banjar-notes"),
+                OrderedInput(max_length=200, id="banjar-notes"),
                 id="field-banjar-notes",
             )
         yield KeyFooter()

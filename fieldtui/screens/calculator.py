@@ -35,6 +35,7 @@ from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.income_input import IncomeInput
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.tick_box import TickBox
 
 
@@ -115,7 +116,7 @@ class CalculatorScreen(FieldScreen):
                 labels = [o.label for o in occupations.all()]
                 yield FormField(
                     t("calc.occupation"),
-                    Input(
+                    OrderedInput(
                         id="calc-occupation",
                         placeholder=t("calc.occupation_placeholder"),
                         suggester=SuggestFromList(labels, case_sensitive=False),

@@ -11,6 +11,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 
 class EditReasonDialog(FieldModal[str | None]):
@@ -34,7 +35,7 @@ class EditReasonDialog(FieldModal[str | None]):
             yield Static(t("visits.reason.title"), id="reason-title")
             yield FormField(
                 t("visits.reason.label"),
-                Input(placeholder=t("visits.reason.hint"), max_length=200, id="reason-text"),
+                OrderedInput(placeholder=t("visits.reason.hint"), max_length=200, id="reason-text"),
                 id="field-reason",
             )
         yield KeyFooter()

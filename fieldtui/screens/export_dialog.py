@@ -33,6 +33,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.tick_box import TickBox
 
 # The app's modes and what their Ctrl+E exports by default.
@@ -76,10 +77,12 @@ class ExportDialog(FieldModal[ExportResult | None]):
             )
             yield FormField(
                 t("export.dialog.period"),
-                Input(placeholder=t("export.dialog.period_hint"), id="export-period"),
+                OrderedInput(placeholder=t("export.dialog.period_hint"), id="export-period"),
                 id="field-period",
             )
-            yield FormField(t("export.dialog.file"), Input(id="export-path"), id="field-path")
+            yield FormField(
+                t("export.dialog.file"), OrderedInput(id="export-path"), id="field-path"
+            )
             if may_unmask(self.store):
                 yield TickBox(t("export.dialog.unmask"), id="export-unmask")
             yield TickBox(t("export.dialog.force"), id="export-force")

@@ -14,6 +14,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 
 class FirstRunScreen(FieldModal[Officer | None]):
@@ -42,7 +43,7 @@ class FirstRunScreen(FieldModal[Officer | None]):
             yield Static(t("first_run.intro", login=self.login), id="first-run-intro")
             yield FormField(
                 t("first_run.name"),
-                Input(id="first-run-name", max_length=80),
+                OrderedInput(id="first-run-name", max_length=80),
                 required=True,
                 id="field-name",
             )

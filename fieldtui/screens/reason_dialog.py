@@ -11,6 +11,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 
 class ReasonDialog(FieldModal[str | None]):
@@ -58,7 +59,7 @@ class ReasonDialog(FieldModal[str | None]):
             yield Static(self.prompt, id="reason-prompt", markup=False)
             yield FormField(
                 self.label or t("reason_dialog.label"),
-                Input(self.value, id="reason-input", max_length=self.max_length),
+                OrderedInput(self.value, id="reason-input", max_length=self.max_length),
                 required=True,
                 id="field-reason",
             )

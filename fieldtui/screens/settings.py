@@ -38,6 +38,7 @@ from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
+from fieldtui.widgets.ordered_input import OrderedInput
 
 # Themes that stay readable in a 16-colour terminal; the ansi ones use the terminal's own.
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox")
@@ -76,13 +77,15 @@ class SettingsScreen(FieldScreen):
             yield Static(self._account_line(), id="settings-account")
             yield FormField(
                 t("settings.profile.name"),
-                Input(name, id="settings-name", max_length=80),
+                OrderedInput(name, id="settings-name", max_length=80),
                 required=True,
                 id="field-name",
             )
             yield FormField(
                 t("settings.profile.phone"),
-                Input(phone, placeholder="08xx-xxxx-xxxx", id="settings-phone", max_length=24),
+                OrderedInput(
+                    phone, placeholder="08xx-xxxx-xxxx", id="settings-phone", max_length=24
+                ),
                 id="field-phone",
             )
             yield Static(t("settings.display.title"), classes="settings-section")
@@ -108,7 +111,7 @@ class SettingsScreen(FieldScreen):
             )
             yield FormField(
                 t("settings.display.stale_weeks"),
-                Input(weeks, id="settings-weeks", max_length=2, restrict=r"[0-9]*"),
+                OrderedInput(weeks, id="settings-weeks", max_length=2, restrict=r"[0-9]*"),
                 id="field-weeks",
             )
             yield Static(t("settings.target.title"), classes="settings-section")

@@ -11,6 +11,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 _BOX_CSS = """
 {name} {{ align: center middle; }}
@@ -36,7 +37,7 @@ class SignUpReasonDialog(FieldModal[str | None]):
             yield Static(t("signups.reason.title"), classes="dialog-title")
             yield FormField(
                 t("signups.reason.label"),
-                Input(id="reason-input", max_length=200),
+                OrderedInput(id="reason-input", max_length=200),
                 id="field-reason",
             )
         yield KeyFooter()

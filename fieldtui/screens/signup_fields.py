@@ -33,6 +33,7 @@ from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.money_input import MoneyInput
 from fieldtui.widgets.occupation_picker import OccupationPicker
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.tick_box import TickBox
 from fieldtui.widgets.village_picker import VillagePicker
 
@@ -79,8 +80,8 @@ class SignUpFields(FieldPage[SignUp | None]):
         yield Header()
         with VerticalScroll(id="signup-form"):
             yield Static(self._context_line(), id="signup-context")
-            yield self._field("nik", Input(start.nik, restrict=r"[0-9 .\-]*", max_length=24))
-            yield self._field("name", Input(start.name, max_length=120))
+            yield self._field("nik", OrderedInput(start.nik, restrict=r"[0-9 .\-]*", max_length=24))
+            yield self._field("name", OrderedInput(start.name, max_length=120))
             yield self._field("birth", DateInput(start.birth_date))
             yield self._field(
                 "sex",
@@ -90,7 +91,7 @@ class SignUpFields(FieldPage[SignUp | None]):
                     prompt=t("signups.form.choose"),
                 ),
             )
-            yield self._field("phone", Input(start.phone, restrict=r"[0-9+\-\s.()/]*"))
+            yield self._field("phone", OrderedInput(start.phone, restrict=r"[0-9+\-\s.()/]*"))
             yield self._field("occupation", OccupationPicker(start.occupation))
             yield self._field(
                 "category",
@@ -120,9 +121,9 @@ class SignUpFields(FieldPage[SignUp | None]):
                 "method",
                 FormSelect(self._method_options(), value=start.method, allow_blank=False),
             )
-            yield self._field("receipt", Input(start.receipt, max_length=40))
-            yield self._field("agent", Input(start.agent, max_length=120))
-            yield self._field("notes", Input(start.notes, max_length=500))
+            yield self._field("receipt", OrderedInput(start.receipt, max_length=40))
+            yield self._field("agent", OrderedInput(start.agent, max_length=120))
+            yield self._field("notes", OrderedInput(start.notes, max_length=500))
             yield self._field(
                 "consent",
                 Vertical(

@@ -30,6 +30,7 @@ from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.store.listing import Page, RecordFilter
 from fieldtui.widgets.key_footer import KeyFooter
 from fieldtui.widgets.nav_bar import NavBar
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.paged_table import Cell, Column, PagedTable
 
 MIN_PAGE = 30
@@ -100,7 +101,7 @@ class SignUpTable(PagedTable):
     BINDINGS = [Binding("enter", "select_cursor", "keys.signup_open")]
 
 
-class SearchBox(Input):
+class SearchBox(OrderedInput):
     """The search box: a typed letter and the page it finds are drawn in one frame.
 
     The page usually comes within a frame. Drawn alone first, the letter would make the page

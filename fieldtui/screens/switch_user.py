@@ -18,6 +18,7 @@ from fieldtui.i18n import t
 from fieldtui.screens.base import FieldModal
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 
 class SwitchUserDialog(FieldModal[Officer | None]):
@@ -52,7 +53,7 @@ class SwitchUserDialog(FieldModal[Officer | None]):
             )
             yield FormField(
                 t("switch_user.pin"),
-                Input(password=True, restrict=r"[0-9]*", max_length=12, id="switch-pin"),
+                OrderedInput(password=True, restrict=r"[0-9]*", max_length=12, id="switch-pin"),
                 id="field-pin",
             )
         yield KeyFooter()

@@ -25,6 +25,7 @@ from fieldtui.store.errors import NotFound, StoreError
 from fieldtui.store.repository import Store
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 MAX_MATCHES = 12
 
@@ -114,7 +115,7 @@ class TargetDialog(FieldModal[Target | None]):
             yield Static(t("settings.target.dialog_title"), id="target-title")
             yield FormField(
                 t("settings.target.region"),
-                Input(
+                OrderedInput(
                     placeholder=t("settings.target.region_hint"), id="target-region", max_length=60
                 ),
                 required=True,
@@ -123,13 +124,15 @@ class TargetDialog(FieldModal[Target | None]):
             yield OptionList(id="target-matches", classes="-empty")
             yield FormField(
                 t("settings.target.period"),
-                Input(period, placeholder="2026 · 2026-11", id="target-period", max_length=30),
+                OrderedInput(
+                    period, placeholder="2026 · 2026-11", id="target-period", max_length=30
+                ),
                 required=True,
                 id="field-period",
             )
             yield FormField(
                 t("settings.target.number"),
-                Input(number, id="target-number", max_length=12, restrict=r"[0-9., ]*"),
+                OrderedInput(number, id="target-number", max_length=12, restrict=r"[0-9., ]*"),
                 required=True,
                 id="field-number",
             )

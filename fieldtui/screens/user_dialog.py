@@ -21,6 +21,7 @@ from fieldtui.screens.base import FieldModal
 from fieldtui.store.errors import StoreError
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 
 _BOX_CSS = """
 {cls} {{ align: center middle; }}
@@ -33,7 +34,7 @@ _BOX_CSS = """
 
 
 def _pin_input(input_id: str) -> Input:
-    return Input(password=True, restrict=r"[0-9]*", max_length=MAX_PIN_LENGTH, id=input_id)
+    return OrderedInput(password=True, restrict=r"[0-9]*", max_length=MAX_PIN_LENGTH, id=input_id)
 
 
 class UserDialog(FieldModal[Officer | None]):
@@ -63,14 +64,14 @@ class UserDialog(FieldModal[Officer | None]):
             yield Static(title, classes="user-title", markup=False)
             yield FormField(
                 t("users.field.name"),
-                Input(user.name if user else "", id="user-name", max_length=80),
+                OrderedInput(user.name if user else "", id="user-name", max_length=80),
                 required=True,
                 id="field-name",
             )
             if user is None:
                 yield FormField(
                     t("users.field.username"),
-                    Input(
+                    OrderedInput(
                         placeholder=t("users.hint.username"),
                         id="user-username",
                         max_length=MAX_USERNAME_LENGTH,

@@ -17,6 +17,7 @@ from fieldtui.store.listing import RecordFilter
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.village_picker import VillagePicker
 
 
@@ -89,7 +90,9 @@ class VisitFilterDialog(FieldModal[RecordFilter | None]):
             )
             yield FormField(
                 t("visits.filter.text"),
-                Input(where.text, placeholder=t("visits.filter.text_hint"), id="filter-text"),
+                OrderedInput(
+                    where.text, placeholder=t("visits.filter.text_hint"), id="filter-text"
+                ),
                 id="field-filter-text",
             )
         yield KeyFooter()

@@ -23,6 +23,7 @@ from fieldtui.widgets.banjar_select import BanjarSelect
 from fieldtui.widgets.date_input import DateInput
 from fieldtui.widgets.field import FormField, Tone
 from fieldtui.widgets.key_footer import KeyFooter
+from fieldtui.widgets.ordered_input import OrderedInput
 from fieldtui.widgets.tick_box import TickBox
 from fieldtui.widgets.village_picker import VillagePicker
 
@@ -66,7 +67,7 @@ class VisitFormScreen(FieldPage[Visit | None]):
                 yield FormField(
                     t("visits.form.date"), DateInput(day, id="visit-date"), id="field-date"
                 )
-                time_input = Input(
+                time_input = OrderedInput(
                     f"{time:%H.%M}", placeholder="hh.mm", restrict=r"[0-9.:]*", max_length=5
                 )
                 yield self._field_of("time", time_input)
@@ -95,7 +96,8 @@ class VisitFormScreen(FieldPage[Visit | None]):
             yield self._text("role", visit.counterpart_role if visit else "", hint=True)
             attendees = str(visit.attendees) if visit else ""
             yield self._field_of(
-                "attendees", Input(attendees, placeholder="0", restrict=r"[0-9]*", max_length=5)
+                "attendees",
+                OrderedInput(attendees, placeholder="0", restrict=r"[0-9]*", max_length=5),
             )
             follow_up = visit.follow_up_on if visit else None
             yield self._field_of("follow-up", DateInput(follow_up), label="follow_up")
@@ -111,7 +113,9 @@ class VisitFormScreen(FieldPage[Visit | None]):
         self, name: str, value: str, *, hint: bool = False, max_length: int = 120
     ) -> FormField:
         placeholder = t(f"visits.form.{name}_hint") if hint else ""
-        return self._field_of(name, Input(value, placeholder=placeholder, max_length=max_length))
+        return self._field_of(
+            name, OrderedInput(value, placeholder=placeholder, max_length=max_length)
+        )
 
     def on_mount(self) -> None:
         visit = self.visit

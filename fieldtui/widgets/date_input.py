@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from textual.widgets import Input
+from fieldtui.widgets.ordered_input import OrderedInput
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
 _YMD = re.compile(r"^\s*(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})\s*$")
@@ -30,7 +30,7 @@ def format_date_input(value: dt.date) -> str:
     return value.strftime("%d-%m-%Y")
 
 
-class DateInput(Input):
+class DateInput(OrderedInput):
     """An input whose `date` is a datetime.date or None when empty or not a real date."""
 
     def __init__(self, value: dt.date | None = None, *, id: str | None = None) -> None:

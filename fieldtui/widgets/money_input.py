@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from fieldtui.i18n import fmt_number
+from fieldtui.widgets.ordered_input import OrderedInput
 
 MAX_DIGITS = 12  # up to Rp 999.999.999.999
 
@@ -14,7 +13,7 @@ def digits_of(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
 
 
-class MoneyInput(Input):
+class MoneyInput(OrderedInput):
     """An input whose `amount` is an int (or None when empty); grouping follows the locale."""
 
     def __init__(self, amount: int | None = None, *, id: str | None = None, placeholder: str = ""):

@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from fieldtui.widgets.ordered_input import OrderedInput
+
 MAX_MATCHES = 6
 
 
@@ -59,7 +61,7 @@ class SearchPicker(Vertical):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self._shown(self._code), placeholder=self._placeholder)
+        yield OrderedInput(value=self._shown(self._code), placeholder=self._placeholder)
         yield OptionList(classes="-hidden")
 
     def _shown(self, code: str | None) -> str:
