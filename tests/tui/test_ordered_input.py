@@ -17,7 +17,7 @@ from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.widgets.ordered_input import OrderedInput
 
 TYPED = ["w", "a", "y", "backspace", "backspace", "backspace", "5", "1", "7", "1"]
-CHARACTERS = {"backspace": None, "left": None, "home": None, "end": None}
+CHARACTERS = {"backspace": None, "left": None, "home": None, "end": None, "tab": "\t"}
 
 
 def burst(app: App[Any], keys: list[str]) -> None:
@@ -73,9 +73,11 @@ async def test_a_nik_corrected_in_a_burst_is_the_nik_typed(app: FieldApp) -> Non
         nik = app.screen.query_one("#signup-nik", Input)
         nik.focus()
         await pilot.pause()
-        burst(app, [*"517101470899", "backspace", *"00012"])  # a 9 too many, taken back
+        # A 9 too many, taken back; then Tab (the app's own, in order) and the name.
+        burst(app, [*"517101470899", "backspace", *"00012", "tab", *"Ni Luh"])
         await pilot.pause()
         assert nik.value.replace(" ", "").replace(".", "") == "5171014708900012"
+        assert app.screen.query_one("#signup-name", Input).value == "Ni Luh"
 
 
 def test_every_text_box_of_the_app_is_an_ordered_one() -> None:
