@@ -204,8 +204,17 @@ class SignUpFormScreen(SignUpChecks):
         return True
 
     def action_enter_in_field(self) -> None:
-        """Enter in a text field: save a valid form, or go to the next field."""
-        self.action_submit()
+        """Enter in a text field: save a valid form, or go to the next field.
+
+        Enter is a priority key, handled as it arrives, while the keys typed just before it may
+        still wait in the field's queue: a save waits for them (the field runs it after them),
+        or "1500000" then Enter typed quickly saved 150.000."""
+        focused = self.app.focused
+        values, today = self.values(), self.field_app.today()
+        if focused is None or focused is self or problems(values, today, duplicate=self.duplicate):
+            self.action_submit()  # to the next field: the waiting keys still reach this one
+            return
+        focused.call_later(self.action_submit)
 
     def action_open_existing(self) -> None:
         """Open the registration that already has this NIK."""

@@ -58,6 +58,9 @@ class Backend(Protocol):
     def add_listener(self, callback: Listener) -> None:
         """Call ``callback`` with every batch of applied changes after this point."""
 
+    def remove_listener(self, callback: Listener) -> None:
+        """Stop calling ``callback`` (if it was added)."""
+
     def close(self) -> None:
         """Release files and locks."""
 
@@ -169,6 +172,11 @@ class MemoryBackend:
         """Register ``callback`` for committed changes."""
         self._listeners.append(callback)
 
+    def remove_listener(self, callback: Listener) -> None:
+        """Stop calling ``callback`` (if it was added)."""
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
     def close(self) -> None:
         """Nothing to release."""
         self.db.close()
@@ -224,6 +232,10 @@ class EngineBackend:
     def add_listener(self, callback: Listener) -> None:
         """Register ``callback`` for every applied batch (own and foreign)."""
         self.storage.add_listener(callback)
+
+    def remove_listener(self, callback: Listener) -> None:
+        """Stop calling ``callback`` (if it was added)."""
+        self.storage.remove_listener(callback)
 
     def close(self) -> None:
         """Release the lock and files."""

@@ -153,6 +153,11 @@ class JournalStorage(Storage):
         """Call ``callback`` with each batch of applied changes (ours and others'), in order."""
         self._listeners.append(callback)
 
+    def remove_listener(self, callback: Listener) -> None:
+        """Stop calling ``callback`` (if it was added)."""
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
     @property
     def world_readable(self) -> bool:
         """True when a store file can be read beyond its owner (and a deliberately shared group)."""

@@ -165,6 +165,10 @@ class _FollowingBackend:
         """Listeners belong to the wrapped backend."""
         self.inner.add_listener(callback)
 
+    def remove_listener(self, callback: Any) -> None:
+        """Listeners belong to the wrapped backend."""
+        self.inner.remove_listener(callback)
+
     def close(self) -> None:
         """Close the wrapped backend."""
         self.inner.close()

@@ -135,8 +135,16 @@ class Store(SignUpsMixin, RecordsMixin, AuditMixin, MetaMixin, MergeMixin):
         return store
 
     def close(self) -> None:
-        """Release the store's files and lock."""
+        """Release the store's files and lock, and let go of what it built."""
         self._backend.close()
+        # The backend calls the store back and each search watches its index: reference
+        # cycles. A big store's were frozen out of the collector's way (`freeze_long_lived`),
+        # so only breaking them frees its memory (a process opening stores one after another).
+        self._backend.remove_listener(self._on_changes)
+        for index in self._index.tables.values():
+            index.watchers.clear()
+        self._index.listeners.clear()
+        self._name_search = self._nik_search = None
 
     def __enter__(self) -> Store:
         return self

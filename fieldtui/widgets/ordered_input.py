@@ -26,4 +26,5 @@ class OrderedInput(Input):
                 # Handled here and now: neither Input's handler nor the app runs it again.
                 event.stop()
                 event.prevent_default()
+                self._restart_blink()  # (what Input's handler, skipped, does first)
                 return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,29 @@ def test_small_stores_are_not_frozen(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with Store.open(tmp_path / "s.fieldtui.json") as store:
         store.warm_up()
     assert frozen == []
+
+
+def test_a_closed_store_is_freed_although_frozen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process opening stores one after another (the demo, tests, benches) gets the memory
+    of each closed one back: its reference cycles are broken at close."""
+    path = tmp_path / "f.fieldtui.json"
+    with Store.open(path) as store:
+        store.create_officer(Officer(username="sri", name="Sri", role=Role.SUPERVISOR))
+        wayan = store.create_officer(Officer(username="wayan", name="Wayan"))
+        store.use_actor("wayan")
+        store.create_signup(make_signup(wayan.id, serial=1))
+    monkeypatch.setattr(gcpause, "FREEZE_AT", 1)
+    try:
+        store = Store.open(path, actor_username="wayan")
+        store.warm_up()
+        assert store.search_signups("Ni") is not None
+        assert gc.get_freeze_count() > 0
+        store.close()
+        gone = weakref.ref(store)
+        del store
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()

@@ -15,9 +15,17 @@ import fieldtui
 from fieldtui.app import FieldApp
 from fieldtui.screens.signup_form import SignUpFormScreen
 from fieldtui.widgets.ordered_input import OrderedInput
+from tests.tui.test_signup_form import NIK, fill, open_form, tick_consent
 
 TYPED = ["w", "a", "y", "backspace", "backspace", "backspace", "5", "1", "7", "1"]
-CHARACTERS = {"backspace": None, "left": None, "home": None, "end": None, "tab": "\t"}
+CHARACTERS = {
+    "backspace": None,
+    "left": None,
+    "home": None,
+    "end": None,
+    "tab": "\t",
+    "enter": "\r",
+}
 
 
 def burst(app: App[Any], keys: list[str]) -> None:
@@ -92,3 +100,35 @@ def test_every_text_box_of_the_app_is_an_ordered_one() -> None:
         if made.search(line)
     ]
     assert found == []
+
+
+async def test_a_save_by_enter_waits_for_the_keys_typed_before_it(app: FieldApp) -> None:
+    """Enter is handled as it arrives; the digit typed just before it must be in what is
+    saved (it was 150.000 instead of 1.500.000)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await fill(form, pilot)
+        await tick_consent(form, pilot)
+        income = form.query_one("#signup-income", Input)
+        income.value = "150000"
+        income.focus()
+        await pilot.press("end")  # (focusing selects the text: a key would replace it)
+        burst(app, ["0", "enter"])
+        for _ in range(10):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        saved = app.store.find_by_nik(NIK)
+        assert saved is not None and saved.income_rp == 1_500_000
+
+
+async def test_a_bound_key_shows_the_cursor_at_once() -> None:
+    """As in Textual's Input, a key restarts the cursor's blink (shown, not half hidden)."""
+    app = OneBox(OrderedInput())
+    async with app.run_test() as pilot:
+        app.box.value = "abc"
+        app.box.focus()
+        await pilot.pause()
+        for key in ("left", "backspace", "home"):
+            app.box._cursor_visible = False
+            await pilot.press(key)
+            assert app.box._cursor_visible, key
