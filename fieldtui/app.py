@@ -17,6 +17,8 @@ published on `store_changed` so the screens refresh what they show.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +54,20 @@ POLL_SECONDS = 1.0
 
 
 _PREPARED_MODES = ("pendaftaran", "kunjungan")
+
+
+TERMINAL_CHECK_SECONDS = 2.0
+TERMINAL_GONE = 129  # as a shell reports a hangup (128 + SIGHUP)
+
+
+def _terminal_fd() -> int | None:
+    """The terminal the app reads its keys from, if it has one."""
+    stream = sys.__stdin__
+    try:
+        fd = stream.fileno() if stream is not None else None
+    except (OSError, ValueError):
+        return None
+    return fd if fd is not None and os.isatty(fd) else None
 
 
 @dataclass
@@ -177,12 +193,23 @@ class FieldApp(App[None]):
         self.title = f"fieldtui {__version__}"
         self.update_subtitle()
         apply_preferences(self)  # the saved theme and stale-visit threshold
+        if not self.is_headless and _terminal_fd() is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
         if self._store is not None:
             self._store_is_open()
         else:
             # The dashboard starts the opening once its first frame is up (so reading the store
             # does not slow drawing it); this is the fallback should that frame never come.
             self.set_timer(1.0, self.start_opening)
+
+    def check_terminal(self, fd: int | None = None) -> None:
+        """Quit when the terminal is gone (the SSH connection dropped, the tmux pane was
+        killed). Started under a wrapper (make, a script), the app may not get the hangup
+        signal, and Textual's input thread then spins on the dead terminal for ever."""
+        fd = _terminal_fd() if fd is None else fd
+        # A hung-up terminal answers no terminal request any more (isatty is then False).
+        if fd is None or not os.isatty(fd):
+            self.exit(return_code=TERMINAL_GONE)
 
     def _store_is_open(self) -> None:
         store = self.store

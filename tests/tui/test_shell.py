@@ -136,3 +136,25 @@ async def test_quitting_before_the_lists_are_prepared(store: Store) -> None:
         app._close_all = closing  # type: ignore[method-assign]
         before = set(app._screen_stacks)
     assert stacks_seen == [before]
+
+
+async def test_the_app_quits_when_its_terminal_is_gone(app: FieldApp) -> None:
+    """A dropped SSH connection or a killed tmux pane: the app quits (129, as for a hangup)
+    instead of spinning on the dead terminal (under make or a wrapper it gets no SIGHUP)."""
+    import os
+
+    from fieldtui.app import TERMINAL_GONE
+
+    master, terminal = os.openpty()
+    read_end, write_end = os.pipe()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.check_terminal(fd=terminal)  # a live terminal: nothing happens
+            await pilot.pause()
+            assert app.is_running
+            app.check_terminal(fd=read_end)  # no terminal any more
+            await pilot.pause()
+        assert app.return_code == TERMINAL_GONE
+    finally:
+        for fd in (master, terminal, read_end, write_end):
+            os.close(fd)
