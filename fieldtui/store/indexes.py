@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fieldtui.store.backend import Change, Doc
-from fieldtui.store.slices import sorted_in_slices
 
 OFFICERS, BANJARS, VISITS, SIGNUPS = "officers", "banjars", "visits", "signups"
 TARGETS, REVIEWS, AUDIT, META = "targets", "reviews", "audit", "_meta"
@@ -229,7 +228,7 @@ class Indexes:
                         also(name, doc)
                     self._add(name, int(key), doc, bulk=True)
             for index in self.tables.values():
-                index.order[:] = sorted_in_slices(index.order)  # (not one long hold of the GIL)
+                index.order.sort()
         finally:
             self._quiet = False
             if collecting:

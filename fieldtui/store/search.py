@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from itertools import accumulate
 
 from fieldtui.store.indexes import Row, TableIndex
-from fieldtui.store.slices import sorted_in_slices
 
 
 class NameSearch:
@@ -221,8 +220,7 @@ class NikSearch:
             return
         live = [(row.nik, doc_id) for doc_id, row in self.index.rows.items() if not row.deleted]
         niks = [nik for nik, _ in live]
-        # (2x faster than sorting pairs; in slices: not one long hold of the GIL)
-        order = sorted_in_slices(range(len(live)), key=niks.__getitem__)
+        order = sorted(range(len(live)), key=niks.__getitem__)  # 2x faster than sorting pairs
         self._niks = [niks[i] for i in order]
         self._doc_ids = [live[i][1] for i in order]
         self._built = True
