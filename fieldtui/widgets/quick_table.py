@@ -35,8 +35,10 @@ _ENDS = {"", "\n"}
 # emoji skin tones (Rich 15 measures those as grapheme clusters, with their neighbours).
 _SIMPLE = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po"}
 _SIMPLE |= {"Sm", "Sc", "Sk", "So", "Zs"}
-_JOINING = [(0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF), (0x1F1E6, 0x1F1FF)]
-_JOINING.append((0x1F3FB, 0x1F3FF))
+_JOINING = (
+    *((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF)),  # Hangul jamo
+    *((0x1F1E6, 0x1F1FF), (0x1F3FB, 0x1F3FF)),  # regional indicators, skin tones
+)
 
 
 @lru_cache(maxsize=4096)

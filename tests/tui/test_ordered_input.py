@@ -43,6 +43,17 @@ class OneBox(App[None]):
         yield self.box
 
 
+async def typed_in(box: Input, keys: list[str]) -> str:
+    """The value of ``box`` after ``keys`` arrive in one burst."""
+    app = OneBox(box)
+    async with app.run_test() as pilot:
+        box.focus()
+        await pilot.pause()
+        burst(app, keys)
+        await pilot.pause()
+        return box.value
+
+
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
@@ -53,24 +64,12 @@ class OneBox(App[None]):
 async def test_bound_keys_and_characters_in_a_burst_are_applied_in_order(
     keys: list[str], expected: str
 ) -> None:
-    app = OneBox(OrderedInput())
-    async with app.run_test() as pilot:
-        app.box.focus()
-        await pilot.pause()
-        burst(app, keys)
-        await pilot.pause()
-        assert app.box.value == expected
+    assert await typed_in(OrderedInput(), keys) == expected
 
 
 async def test_textual_input_alone_reorders_them() -> None:
     """The bug this guards against (Textual issue #6605): the same burst in Textual's Input."""
-    app = OneBox(Input())
-    async with app.run_test() as pilot:
-        app.box.focus()
-        await pilot.pause()
-        burst(app, TYPED)
-        await pilot.pause()
-        assert app.box.value != "5171"
+    assert await typed_in(Input(), TYPED) != "5171"
 
 
 async def test_a_nik_corrected_in_a_burst_is_the_nik_typed(app: FieldApp) -> None:
